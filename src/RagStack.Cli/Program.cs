@@ -1,8 +1,38 @@
+using RagStack.Cli.Bench;
+using RagStack.Cli.Docs;
+using RagStack.Cli.Evaluation;
+using RagStack.Cli.Ingest;
+using RagStack.Cli.Search;
 using Spectre.Console.Cli;
 
 var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("ragstack");
+    config.AddCommand<IngestCommand>("ingest")
+        .WithDescription("Ingest files, folders or globs into an index.")
+        .WithExample("ingest", "corpora/genai-engineering", "--index", "genai");
+    config.AddCommand<SearchCommand>("search")
+        .WithDescription("Search an index; prints the best chunks with citations.")
+        .WithExample("search", "\"how many parameters does LoRA train\"", "--index", "genai");
+    config.AddBranch("docs", docs =>
+    {
+        docs.SetDescription("List, show and delete documents.");
+        docs.AddCommand<DocsListCommand>("list").WithDescription("List documents and their status.");
+        docs.AddCommand<DocsShowCommand>("show").WithDescription("Show a document's status and chunks.");
+        docs.AddCommand<DocsDeleteCommand>("delete").WithDescription("Delete a document everywhere.");
+    });
+    config.AddBranch<RagStack.Cli.Hosting.CliSettings>("eval", eval =>
+    {
+        eval.SetDescription("Measure retrieval quality: on a question file (--questions), or on BEIR SciFact (scifact).");
+        eval.SetDefaultCommand<EvalQuestionsCommand>();
+        eval.AddCommand<SciFactCommand>("scifact").WithDescription("nDCG@10 on BEIR SciFact beside published figures.");
+    });
+    config.AddBranch("bench", bench =>
+    {
+        bench.SetDescription("Measure speed; prints our figures beside the reference.");
+        // bench.AddCommand<SearchBenchCommand>("search").WithDescription("Hybrid search latency and HNSW recall over a large synthetic index.");
+        bench.AddCommand<IngestBenchCommand>("ingest").WithDescription("Ingestion throughput against the raw embedding call on the same chunks.");
+    });
 });
 return await app.RunAsync(args);

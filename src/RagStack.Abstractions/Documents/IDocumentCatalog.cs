@@ -14,6 +14,9 @@ public interface IDocumentCatalog
     /// <summary>Inserts or replaces the record with the same tenant and id.</summary>
     Task UpsertAsync(DocumentRecord document, CancellationToken cancellationToken = default);
 
+    /// <summary>True when any document of any tenant still has these original bytes, so the shared blob must be kept.</summary>
+    Task<bool> IsContentReferencedAsync(string contentHash, CancellationToken cancellationToken = default);
+
     /// <summary>Removes the record; returns false when it did not exist.</summary>
     Task<bool> DeleteAsync(string tenant, string documentId, CancellationToken cancellationToken = default);
 }

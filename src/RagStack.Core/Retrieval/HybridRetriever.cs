@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using RagStack.Chunks;
+using RagStack.Embeddings;
+using RagStack.Storage;
+using RagStack.Telemetry;
+
+namespace RagStack.Retrieval;
+
+/// <summary>
+/// Retrieves chunks by dense similarity and BM25 at once, inside the store's filters, and fuses the two rankings by
+/// weighted reciprocal rank.
+/// </summary>
+internal sealed class HybridRetriever : IRetriever
+{
+    private readonly IChunkStore _store;
+    private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddings;
+    private readonly RetrievalOptions _options;
+    private readonly TimeProvider _time;
+
+    public HybridRetriever(IChunkStore store, IEmbeddingGenerator<string, Embedding<float>> embeddings, IOptions<RetrievalOptions> options, TimeProvider time)
+    {
+        _store = store;
+        _embeddings = embeddings;
+        _options = options.Value;
+        _options.Validate();
+        _time = time;
+    }
+
+    public async Task<IReadOnlyList<SearchResult>> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.Top, 1, nameof(request));
+        if (string.IsNullOrWhiteSpace(request.Query))
+        {
+            throw new ArgumentException("The query is empty.", nameof(request));
+        }
+
+        using var activity = RagStackTelemetry.ActivitySource.StartActivity("retrieve");
+        activity?.SetTag("ragstack.index", request.Index);
+        activity?.SetTag("ragstack.mode", request.Mode.ToString());
+        var started = _time.GetTimestamp();
+        ReadOnlyMemory<float> vector = default;
+        if (request.Mode != SearchMode.Keyword)
+        {
+            var embedding = await _embeddings.GenerateAsync([request.Query], EmbeddingPurpose.ForQueries(), cancellationToken);
+            vector = embedding[0].Vector;
+        }
+
+        var results = await SearchWithVectorAsync(request, vector, cancellationToken);
+        RagStackTelemetry.RetrievalDuration.Record(_time.GetElapsedTime(started).TotalMilliseconds);
+        activity?.SetTag("ragstack.results", results.Count);
+        return results;
+    }
+
+    /// <summary>The search after the query is embedded: both rankings concurrently, then fusion.</summary>
+    internal async Task<IReadOnlyList<SearchResult>> SearchWithVectorAsync(SearchRequest request, ReadOnlyMemory<float> vector, CancellationToken cancellationToken)
+    {
+        var filter = new ChunkFilter
+        {
+            Tenant = request.Tenant,
+            Index = request.Index,
+            DocumentIds = request.DocumentIds,
+            Tags = request.Tags,
+        };
+
+        IReadOnlyList<ScoredChunk> ranked;
+        switch (request.Mode)
+        {
+            case SearchMode.Dense:
+                ranked = await _store.VectorSearchAsync(vector, filter, request.Top, cancellationToken);
+                break;
+            case SearchMode.Keyword:
+                ranked = await _store.KeywordSearchAsync(request.Query, filter, request.Top, cancellationToken);
+                break;
+            case SearchMode.Hybrid:
+                var candidates = Math.Max(request.Top, _options.Candidates);
+                var dense = _store.VectorSearchAsync(vector, filter, candidates, cancellationToken);
+                var keyword = _store.KeywordSearchAsync(request.Query, filter, candidates, cancellationToken);
+                ranked = ReciprocalRankFusion.Fuse([await dense, await keyword], [_options.DenseWeight, _options.KeywordWeight], request.Top, _options.FusionK);
+                break;
+            default:
+                throw new UnreachableException($"Unknown search mode {request.Mode}.");
+        }
+
+        return ranked.Select(r => new SearchResult(r.Chunk, r.Score, CitationOf(r.Chunk))).ToList();
+    }
+
+    private static Citation CitationOf(ChunkRecord chunk) =>
+        new(chunk.DocumentId, chunk.DocumentName, chunk.Page, chunk.Section, chunk.Start, chunk.End);
+}

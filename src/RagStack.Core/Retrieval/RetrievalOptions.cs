@@ -1,0 +1,30 @@
+namespace RagStack.Retrieval;
+
+/// <summary>Settings of hybrid retrieval, bound from <c>RagStack:Retrieval</c>.</summary>
+public sealed class RetrievalOptions
+{
+    /// <summary>How many candidates each ranking (dense, keyword) contributes before fusion.</summary>
+    public int Candidates { get; set; } = 50;
+
+    /// <summary>Weight of the dense ranking in reciprocal-rank fusion.</summary>
+    public double DenseWeight { get; set; } = 1.0;
+
+    /// <summary>Weight of the keyword (BM25) ranking in reciprocal-rank fusion.</summary>
+    public double KeywordWeight { get; set; } = 1.0;
+
+    /// <summary>The rank offset k of reciprocal-rank fusion.</summary>
+    public int FusionK { get; set; } = ReciprocalRankFusion.DefaultK;
+
+    /// <summary>Throws when a setting is out of range.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(Candidates, 1, nameof(Candidates));
+        ArgumentOutOfRangeException.ThrowIfNegative(DenseWeight, nameof(DenseWeight));
+        ArgumentOutOfRangeException.ThrowIfNegative(KeywordWeight, nameof(KeywordWeight));
+        ArgumentOutOfRangeException.ThrowIfNegative(FusionK, nameof(FusionK));
+        if (DenseWeight + KeywordWeight <= 0)
+        {
+            throw new ArgumentException("At least one of DenseWeight and KeywordWeight must be positive.");
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace RagStack.Telemetry;
+
+/// <summary>The one <see cref="ActivitySource"/> and <see cref="Meter"/> of RagStack, both named <c>RagStack</c>.</summary>
+public static class RagStackTelemetry
+{
+    public const string Name = "RagStack";
+
+    public static ActivitySource ActivitySource { get; } = new(Name);
+
+    public static Meter Meter { get; } = new(Name);
+
+    internal static Counter<long> ChunksIndexed { get; } = Meter.CreateCounter<long>("ragstack.ingest.chunks", "{chunk}", "Chunks written to an index.");
+
+    internal static Counter<long> DocumentsIngested { get; } = Meter.CreateCounter<long>("ragstack.ingest.documents", "{document}", "Documents by ingestion outcome.");
+
+    internal static Histogram<double> RetrievalDuration { get; } = Meter.CreateHistogram<double>("ragstack.retrieval.duration", "ms", "Time to retrieve chunks for a query.");
+}

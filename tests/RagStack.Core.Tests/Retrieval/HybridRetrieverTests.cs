@@ -1,0 +1,89 @@
+using Xunit;
+using RagStack.Core.Tests.Support;
+using RagStack.Ingestion;
+using RagStack.Retrieval;
+
+namespace RagStack.Core.Tests.Retrieval;
+
+public sealed class HybridRetrieverTests
+{
+    private static async Task<PipelineFixture> CorpusAsync()
+    {
+        var fixture = PipelineFixture.Create();
+        var requests = new[]
+        {
+            PipelineFixture.Text("lora.md", "# LoRA\n\nLoRA trains two low-rank matrices per projection; at rank 8 a 4096-wide projection trains 65,536 parameters.", tags: "training"),
+            PipelineFixture.Text("kv-cache.md", "# KV cache\n\nThe KV cache keeps the keys and values of earlier tokens so decoding does not recompute them.", tags: "serving"),
+            PipelineFixture.Text("diffusion.md", "# Latent diffusion\n\nA VAE compresses images into latents, and a U-Net denoises them step by step.", tags: "imaging"),
+            PipelineFixture.Text("other-index.md", "# LoRA elsewhere\n\nLoRA low-rank adapters in another index.", index: "other"),
+            PipelineFixture.Text("other-tenant.md", "# LoRA secret\n\nLoRA notes of another tenant.", tenant: "acme"),
+        };
+        await foreach (var result in fixture.Ingestor.IngestManyAsync(requests))
+        {
+            Assert.Equal(IngestOutcome.Ingested, result.Outcome);
+        }
+
+        return fixture;
+    }
+
+    [Fact]
+    public async Task Hybrid_search_finds_the_answering_chunk_with_its_citation()
+    {
+        await using var fixture = await CorpusAsync();
+
+        var results = await fixture.Retriever.SearchAsync(new SearchRequest { Query = "how many parameters does LoRA train", Top = 3 });
+
+        Assert.Equal("lora.md", results[0].Citation.DocumentName);
+        Assert.Equal("LoRA", results[0].Citation.Section);
+        Assert.Contains("65,536", results[0].Chunk.Text, StringComparison.Ordinal);
+        Assert.True(results[0].Score >= results[^1].Score);
+    }
+
+    [Theory]
+    [InlineData(SearchMode.Dense)]
+    [InlineData(SearchMode.Keyword)]
+    [InlineData(SearchMode.Hybrid)]
+    public async Task Every_mode_ranks_the_relevant_document_first(SearchMode mode)
+    {
+        await using var fixture = await CorpusAsync();
+
+        var results = await fixture.Retriever.SearchAsync(new SearchRequest { Query = "keys and values cache for decoding", Mode = mode, Top = 2 });
+
+        Assert.Equal("kv-cache.md", results[0].Citation.DocumentName);
+    }
+
+    [Fact]
+    public async Task Index_and_tenant_filters_apply_inside_the_store()
+    {
+        await using var fixture = await CorpusAsync();
+
+        var local = await fixture.Retriever.SearchAsync(new SearchRequest { Query = "LoRA", Top = 10 });
+        var acme = await fixture.Retriever.SearchAsync(new SearchRequest { Query = "LoRA", Tenant = "acme", Top = 10 });
+        var other = await fixture.Retriever.SearchAsync(new SearchRequest { Query = "LoRA", Index = "other", Top = 10 });
+
+        Assert.DoesNotContain(local, r => r.Citation.DocumentName is "other-index.md" or "other-tenant.md");
+        Assert.Equal(["other-tenant.md"], acme.Select(r => r.Citation.DocumentName).Distinct());
+        Assert.Equal(["other-index.md"], other.Select(r => r.Citation.DocumentName).Distinct());
+    }
+
+    [Fact]
+    public async Task Tag_and_document_filters_return_only_matching_chunks_even_when_they_rank_low()
+    {
+        await using var fixture = await CorpusAsync();
+        var diffusion = (await fixture.Catalog.ListAsync("local", "default")).Single(d => d.Name == "diffusion.md");
+
+        var tagged = await fixture.Retriever.SearchAsync(new SearchRequest { Query = "LoRA parameters", Tags = ["imaging"], Top = 5 });
+        var byDocument = await fixture.Retriever.SearchAsync(new SearchRequest { Query = "LoRA parameters", DocumentIds = [diffusion.Id], Top = 5 });
+
+        Assert.Equal(["diffusion.md"], tagged.Select(r => r.Citation.DocumentName).Distinct());
+        Assert.Equal(["diffusion.md"], byDocument.Select(r => r.Citation.DocumentName).Distinct());
+    }
+
+    [Fact]
+    public async Task An_empty_query_is_refused()
+    {
+        await using var fixture = await CorpusAsync();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => fixture.Retriever.SearchAsync(new SearchRequest { Query = "  " }));
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using RagStack.Documents;
+using RagStack.Ingestion;
+using RagStack.Retrieval;
+using RagStack.Storage;
+using RagStack.Storage.Embedded;
+
+namespace RagStack.Core.Tests.Support;
+
+/// <summary>
+/// A real pipeline on a real embedded store in a temporary data folder, with the real ONNX embedding model.
+/// Each test makes its own, so tests never see each other's documents.
+/// </summary>
+internal sealed class PipelineFixture : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    private PipelineFixture(DirectoryInfo folder, ServiceProvider services)
+    {
+        Folder = folder;
+        _services = services;
+    }
+
+    public DirectoryInfo Folder { get; }
+
+    public IDocumentIngestor Ingestor => _services.GetRequiredService<IDocumentIngestor>();
+
+    public IRetriever Retriever => _services.GetRequiredService<IRetriever>();
+
+    public IDocumentCatalog Catalog => _services.GetRequiredService<IDocumentCatalog>();
+
+    public IChunkStore Chunks => _services.GetRequiredService<IChunkStore>();
+
+    public IBlobStore Blobs => _services.GetRequiredService<IBlobStore>();
+
+    public static PipelineFixture Create(Action<IngestionOptions>? ingestion = null)
+    {
+        var folder = Directory.CreateTempSubdirectory("ragstack-pipeline-");
+        var services = new ServiceCollection();
+        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        services.AddRagStackEmbeddedStore(o => o.DataDirectory = folder.FullName);
+        services.AddSingleton(TestModels.Embeddings);
+        services.AddSingleton(TestModels.Tokens);
+        services.AddRagStack(ingestion);
+        return new PipelineFixture(folder, services.BuildServiceProvider());
+    }
+
+    public static IngestRequest Text(string name, string text, string index = "default", string tenant = "local", params string[] tags) => new()
+    {
+        Name = name,
+        OpenContent = () => new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)),
+        Index = index,
+        Tenant = tenant,
+        Tags = tags,
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        Folder.Delete(recursive: true);
+    }
+}
