@@ -76,8 +76,9 @@ internal sealed class HybridRetriever : IRetriever
                 break;
             case SearchMode.Hybrid:
                 var candidates = Math.Max(request.Top, _options.Candidates);
-                var dense = _store.VectorSearchAsync(vector, filter, candidates, cancellationToken);
-                var keyword = _store.KeywordSearchAsync(request.Query, filter, candidates, cancellationToken);
+                // Stores may answer synchronously (SQLite, Lucene); run both rankings on the pool so they overlap.
+                var dense = Task.Run(() => _store.VectorSearchAsync(vector, filter, candidates, cancellationToken), cancellationToken);
+                var keyword = Task.Run(() => _store.KeywordSearchAsync(request.Query, filter, candidates, cancellationToken), cancellationToken);
                 ranked = ReciprocalRankFusion.Fuse([await dense, await keyword], [_options.DenseWeight, _options.KeywordWeight], request.Top, _options.FusionK);
                 break;
             default:
