@@ -46,6 +46,15 @@ internal sealed class SciFactCommand : AsyncCommand<SciFactCommand.Settings>
         [CommandOption("--keyword-weight <W>")]
         public double? KeywordWeight { get; init; }
 
+        [CommandOption("--fusion <METHOD>")]
+        [Description("ReciprocalRank or Convex.")]
+        public FusionMethod? Fusion { get; init; }
+
+        [CommandOption("--modes <MODES>")]
+        [Description("Comma-separated search modes to run. Default: hybrid,keyword,dense.")]
+        [DefaultValue("hybrid,keyword,dense")]
+        public string Modes { get; init; } = "hybrid,keyword,dense";
+
         [CommandOption("--fusion-k <K>")]
         public int? FusionK { get; init; }
 
@@ -74,6 +83,7 @@ internal sealed class SciFactCommand : AsyncCommand<SciFactCommand.Settings>
                 retrieval.DenseWeight = settings.DenseWeight ?? retrieval.DenseWeight;
                 retrieval.KeywordWeight = settings.KeywordWeight ?? retrieval.KeywordWeight;
                 retrieval.FusionK = settings.FusionK ?? retrieval.FusionK;
+                retrieval.Fusion = settings.Fusion ?? retrieval.Fusion;
                 retrieval.Candidates = settings.Candidates ?? retrieval.Candidates;
             });
 
@@ -81,7 +91,7 @@ internal sealed class SciFactCommand : AsyncCommand<SciFactCommand.Settings>
         var retriever = services.GetRequiredService<IRetriever>();
         var queries = claims.Select(c => new EvalQuery(c.Id, c.Text, c.Relevant)).ToList();
         var rows = new List<EvalScores>();
-        foreach (var mode in new[] { SearchMode.Hybrid, SearchMode.Keyword, SearchMode.Dense })
+        foreach (var mode in settings.Modes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(m => Enum.Parse<SearchMode>(m, ignoreCase: true)))
         {
             // Chunks are ranked; a document counts once, at its best chunk, so ask for enough chunks to fill ten documents.
             SearchRequest Request(EvalQuery q) => new() { Query = q.Text, Index = Index, Top = 40, Mode = mode };

@@ -79,7 +79,11 @@ internal sealed class HybridRetriever : IRetriever
                 // Stores may answer synchronously (SQLite, Lucene); run both rankings on the pool so they overlap.
                 var dense = Task.Run(() => _store.VectorSearchAsync(vector, filter, candidates, cancellationToken), cancellationToken);
                 var keyword = Task.Run(() => _store.KeywordSearchAsync(request.Query, filter, candidates, cancellationToken), cancellationToken);
-                ranked = ReciprocalRankFusion.Fuse([await dense, await keyword], [_options.DenseWeight, _options.KeywordWeight], request.Top, _options.FusionK);
+                IReadOnlyList<IReadOnlyList<ScoredChunk>> rankings = [await dense, await keyword];
+                double[] weights = [_options.DenseWeight, _options.KeywordWeight];
+                ranked = _options.Fusion == FusionMethod.Convex
+                    ? ConvexScoreFusion.Fuse(rankings, weights, request.Top)
+                    : ReciprocalRankFusion.Fuse(rankings, weights, request.Top, _options.FusionK);
                 break;
             default:
                 throw new UnreachableException($"Unknown search mode {request.Mode}.");
