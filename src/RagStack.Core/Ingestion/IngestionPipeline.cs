@@ -290,10 +290,28 @@ internal sealed partial class IngestionPipeline : IDocumentIngestor
         return results;
     }
 
-    /// <summary>The text a chunk is embedded as: its document title and section path, then its text, within the model's window.</summary>
-    private string EmbeddingText(string title, ChunkRecord chunk)
+    /// <summary>
+    /// The text a chunk is embedded as: a header of its document title and section path, then its text, within the
+    /// model's window. Each heading appears once: a title repeated as the first section, or a heading the chunk's text
+    /// already starts with, is left out of the header, so no words weigh twice in the vector.
+    /// </summary>
+    internal string EmbeddingText(string title, ChunkRecord chunk)
     {
-        var header = chunk.SectionPath.Count > 0 ? $"{title} › {chunk.Section}" : title;
+        var parts = new List<string>();
+        foreach (var part in chunk.SectionPath.Prepend(title))
+        {
+            if (part.Length > 0 && (parts.Count == 0 || !string.Equals(parts[^1], part, StringComparison.OrdinalIgnoreCase)))
+            {
+                parts.Add(part);
+            }
+        }
+
+        while (parts.Count > 0 && chunk.Text.StartsWith(parts[^1], StringComparison.OrdinalIgnoreCase))
+        {
+            parts.RemoveAt(parts.Count - 1);
+        }
+
+        var header = string.Join(" › ", parts);
         while (header.Length > 0 && _tokens.CountTokens(header) > _options.Chunking.HeaderTokens)
         {
             header = header[..(header.Length * 3 / 4)];

@@ -1,4 +1,5 @@
 using Xunit;
+using RagStack.Chunks;
 using RagStack.Core.Tests.Support;
 using RagStack.Documents;
 using RagStack.Ingestion;
@@ -27,6 +28,21 @@ public sealed class IngestionPipelineTests
         Assert.Contains(chunks, c => c.SectionPath.SequenceEqual(["LoRA", "Parameter count"]) && c.Text.Contains("65,536", StringComparison.Ordinal));
         Assert.All(chunks, c => Assert.Equal(384, c.Vector.Length));
         Assert.True(fixture.Blobs.Exists(document.ContentHash));
+    }
+
+    [Fact]
+    public async Task The_embedded_text_carries_title_and_section_once_each()
+    {
+        await using var fixture = PipelineFixture.Create();
+        var pipeline = Assert.IsType<IngestionPipeline>(fixture.Ingestor);
+        var chunk = new ChunkRecord { Id = "c", DocumentId = "d", Index = "i", Tenant = "t", DocumentName = "paper.md", SectionPath = ["Paper title"], Text = "Paper title\n\nThe abstract." };
+
+        // The title is the first heading and the chunk starts with it: no header is needed.
+        Assert.Equal("Paper title\n\nThe abstract.", pipeline.EmbeddingText("Paper title", chunk));
+        // A nested section: the document title and the parent heading lead; the chunk's own heading is already in its text.
+        Assert.Equal("Guide › LoRA\nRank\n\nThe rank r.", pipeline.EmbeddingText("Guide", chunk with { SectionPath = ["LoRA", "Rank"], Text = "Rank\n\nThe rank r." }));
+        // A continuation chunk of a section gets the full path.
+        Assert.Equal("Guide › LoRA › Rank\nMore about r.", pipeline.EmbeddingText("Guide", chunk with { SectionPath = ["LoRA", "Rank"], Text = "More about r." }));
     }
 
     [Fact]
