@@ -61,6 +61,16 @@ internal sealed class SciFactCommand : AsyncCommand<SciFactCommand.Settings>
         [CommandOption("--candidates <N>")]
         public int? Candidates { get; init; }
 
+        [CommandOption("--bm25-k1 <K1>")]
+        public float? Bm25K1 { get; init; }
+
+        [CommandOption("--bm25-b <B>")]
+        public float? Bm25B { get; init; }
+
+        [CommandOption("--title-weight <W>")]
+        [Description("BM25 weight of the title field (the paper title and document name) against the text's 1.")]
+        public float? TitleWeight { get; init; }
+
         [CommandOption("--limit <N>")]
         [Description("Evaluate only the first N claims (quick checks).")]
         public int? Limit { get; init; }
@@ -85,6 +95,12 @@ internal sealed class SciFactCommand : AsyncCommand<SciFactCommand.Settings>
                 retrieval.FusionK = settings.FusionK ?? retrieval.FusionK;
                 retrieval.Fusion = settings.Fusion ?? retrieval.Fusion;
                 retrieval.Candidates = settings.Candidates ?? retrieval.Candidates;
+            },
+            store =>
+            {
+                store.Bm25K1 = settings.Bm25K1 ?? store.Bm25K1;
+                store.Bm25B = settings.Bm25B ?? store.Bm25B;
+                store.KeywordTitleWeight = settings.TitleWeight ?? store.KeywordTitleWeight;
             });
 
         var ingest = await IngestAsync(services.GetRequiredService<IDocumentIngestor>(), dataset, settings.Json, cancellationToken);

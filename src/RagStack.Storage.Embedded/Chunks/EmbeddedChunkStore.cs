@@ -411,7 +411,7 @@ internal sealed class EmbeddedChunkStore : IChunkStore, IDisposable
     private DerivedIndexes OpenIndex(SqliteConnection connection, string index, long generation)
     {
         var folder = DerivedIndexes.FolderName(index);
-        var keyword = KeywordIndex.Open(Path.Combine(_keywordRoot, folder), _options.KeywordTextWeight, _options.KeywordTitleWeight, out var keywordProblem);
+        var keyword = KeywordIndex.Open(Path.Combine(_keywordRoot, folder), KeywordScoring.From(_options), out var keywordProblem);
         var vectors = new VectorIndex(index, _options);
         var indexes = new DerivedIndexes(index, keyword, vectors, Path.Combine(_vectorRoot, folder + ".usearch")) { Generation = generation };
         try

@@ -38,14 +38,14 @@ internal sealed class KeywordIndex : IDisposable
     private readonly float _titleWeight;
     private bool _stale;
 
-    private KeywordIndex(LuceneDirectory directory, Analyzer analyzer, IndexWriter writer, float textWeight, float titleWeight)
+    private KeywordIndex(LuceneDirectory directory, Analyzer analyzer, IndexWriter writer, KeywordScoring scoring)
     {
         _directory = directory;
         _analyzer = analyzer;
         _writer = writer;
-        _textWeight = textWeight;
-        _titleWeight = titleWeight;
-        _searchers = new SearcherManager(writer, applyAllDeletes: true, new Bm25SearcherFactory());
+        _textWeight = scoring.TextWeight;
+        _titleWeight = scoring.TitleWeight;
+        _searchers = new SearcherManager(writer, applyAllDeletes: true, new Bm25SearcherFactory(scoring));
     }
 
     /// <summary>The SQLite generation of the last commit, or null when there is none.</summary>
@@ -55,12 +55,12 @@ internal sealed class KeywordIndex : IDisposable
     /// Opens the index in <paramref name="path"/>, or creates an empty one. A missing or unreadable index is replaced
     /// by an empty one and <paramref name="problem"/> says why; the caller then rebuilds it.
     /// </summary>
-    public static KeywordIndex Open(string path, float textWeight, float titleWeight, out string? problem)
+    public static KeywordIndex Open(string path, KeywordScoring scoring, out string? problem)
     {
         problem = null;
         try
         {
-            return OpenCore(path, textWeight, titleWeight, OpenMode.CREATE_OR_APPEND);
+            return OpenCore(path, scoring, OpenMode.CREATE_OR_APPEND);
         }
         catch (Exception e) when (e is IOException or CorruptIndexException or IndexFormatTooOldException or IndexFormatTooNewException or InvalidOperationException or ArgumentException or UnauthorizedAccessException)
         {
@@ -70,7 +70,7 @@ internal sealed class KeywordIndex : IDisposable
                 System.IO.Directory.Delete(path, recursive: true);
             }
 
-            return OpenCore(path, textWeight, titleWeight, OpenMode.CREATE);
+            return OpenCore(path, scoring, OpenMode.CREATE);
         }
     }
 
@@ -184,7 +184,7 @@ internal sealed class KeywordIndex : IDisposable
         _directory.Dispose();
     }
 
-    private static KeywordIndex OpenCore(string path, float textWeight, float titleWeight, OpenMode mode)
+    private static KeywordIndex OpenCore(string path, KeywordScoring scoring, OpenMode mode)
     {
         System.IO.Directory.CreateDirectory(path);
         var directory = FSDirectory.Open(path);
@@ -195,11 +195,11 @@ internal sealed class KeywordIndex : IDisposable
             var config = new IndexWriterConfig(Version, analyzer)
             {
                 OpenMode = mode,
-                Similarity = new BM25Similarity(),
+                Similarity = scoring.Similarity(),
                 RAMBufferSizeMB = 64,
             };
             writer = new IndexWriter(directory, config);
-            var index = new KeywordIndex(directory, analyzer, writer, textWeight, titleWeight);
+            var index = new KeywordIndex(directory, analyzer, writer, scoring);
             index.CommittedGeneration = writer.CommitData.TryGetValue(GenerationKey, out var value)
                 && long.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var generation) ? generation : null;
             return index;
@@ -285,8 +285,8 @@ internal sealed class KeywordIndex : IDisposable
         return document;
     }
 
-    private sealed class Bm25SearcherFactory : SearcherFactory
+    private sealed class Bm25SearcherFactory(KeywordScoring scoring) : SearcherFactory
     {
-        public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = new BM25Similarity() };
+        public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = scoring.Similarity() };
     }
 }
