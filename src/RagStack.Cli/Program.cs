@@ -22,7 +22,7 @@ app.Configure(config =>
         docs.AddCommand<DocsShowCommand>("show").WithDescription("Show a document's status and chunks.");
         docs.AddCommand<DocsDeleteCommand>("delete").WithDescription("Delete a document everywhere.");
     });
-    config.AddBranch<RagStack.Cli.Hosting.CliSettings>("eval", eval =>
+    config.AddBranch<EvalQuestionsCommand.Settings>("eval", eval =>
     {
         eval.SetDescription("Measure retrieval quality: on a question file (--questions), or on BEIR SciFact (scifact).");
         eval.SetDefaultCommand<EvalQuestionsCommand>();

@@ -24,6 +24,13 @@ public sealed class CommandLineTests
         Assert.NotEmpty(lora);
         Assert.Contains(lora, r => r.GetProperty("text").GetString()!.Contains("65,536", StringComparison.Ordinal) && r.GetProperty("page").GetInt32() == 2);
 
+        var eval = await cli.JsonAsync("eval", "--questions", Path.Combine(Corpus, "questions.jsonl"), "--index", "genai");
+        Assert.True(eval.GetProperty("questions").GetInt32() >= 40);
+        var modes = eval.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("byDocument")).ToList();
+        Assert.Equal(["hybrid", "dense", "keyword"], modes.Select(m => m.GetProperty("system").GetString()));
+        // A sanity floor, not the quality target (that is measured by 'ragstack eval' and reported): retrieval works at all.
+        Assert.All(modes, m => Assert.InRange(m.GetProperty("recallAt5").GetDouble(), 0.5, 1.0));
+
         var again = await cli.JsonAsync("ingest", Corpus, "--index", "genai");
         Assert.All(again.GetProperty("documents").EnumerateArray(), d => Assert.Equal("unchanged", d.GetProperty("outcome").GetString()));
 

@@ -17,7 +17,7 @@ namespace RagStack.Cli.Evaluation;
 /// </summary>
 internal sealed class EvalQuestionsCommand : AsyncCommand<EvalQuestionsCommand.Settings>
 {
-    internal sealed class Settings : IndexSettings
+    internal class Settings : IndexSettings
     {
         [CommandOption("-q|--questions <FILE>")]
         [Description("Question file: one JSON object a line with question, document and optional page.")]

@@ -19,7 +19,8 @@ internal sealed class SciFactCommand : AsyncCommand<SciFactCommand.Settings>
 {
     private const string Index = "scifact";
 
-    internal sealed class Settings : CliSettings
+    /// <summary>Derives from the question evaluation's settings because Spectre's branch settings are shared by its commands.</summary>
+    internal sealed class Settings : EvalQuestionsCommand.Settings
     {
         [CommandOption("--data <FOLDER>")]
         [Description("Folder holding SciFact's scifact.zip. Default: ../shared/datasets/scifact.")]
