@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
+using System.Threading.Channels;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -70,35 +71,82 @@ internal sealed partial class IngestionPipeline : IDocumentIngestor
     public async IAsyncEnumerable<IngestResult> IngestManyAsync(IEnumerable<IngestRequest> requests, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        var pending = new List<Prepared>();
-        var pendingChunks = 0;
-        foreach (var request in requests)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var prepared = await PrepareAsync(request, cancellationToken);
-            if (prepared.Result is { } done)
-            {
-                yield return done;
-                continue;
-            }
 
-            pending.Add(prepared);
-            pendingChunks += prepared.Chunks.Count;
-            if (pendingChunks >= _options.EmbeddingBatchSize)
+        // Documents are read, extracted and chunked on one worker while the previous batch is embedded and indexed, so
+        // the single-threaded parsers (PdfPig's layout analysis, OpenXml) overlap the embedding model instead of waiting for it.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var prepared = Channel.CreateBounded<Prepared>(new BoundedChannelOptions(PrepareAhead) { SingleReader = true, SingleWriter = true });
+        var producer = Task.Run(() => PrepareAllAsync(requests, prepared.Writer, stop.Token), stop.Token);
+        try
+        {
+            var pending = new List<Prepared>();
+            var pendingChunks = 0;
+            await foreach (var document in prepared.Reader.ReadAllAsync(cancellationToken))
             {
-                foreach (var result in await EmbedAndIndexAsync(pending, cancellationToken))
+                if (document.Result is { } done)
                 {
-                    yield return result;
+                    yield return done;
+                    continue;
                 }
 
-                pending.Clear();
-                pendingChunks = 0;
+                pending.Add(document);
+                pendingChunks += document.Chunks.Count;
+
+                // A full batch goes at once; a smaller one goes when nothing else is ready, rather than leave the model idle.
+                if (pendingChunks >= _options.EmbeddingBatchSize || (pendingChunks >= MinimumBatch && prepared.Reader.Count == 0))
+                {
+                    foreach (var result in await EmbedAndIndexAsync(pending, cancellationToken))
+                    {
+                        yield return result;
+                    }
+
+                    pending.Clear();
+                    pendingChunks = 0;
+                }
+            }
+
+            await producer;
+            foreach (var result in await EmbedAndIndexAsync(pending, cancellationToken))
+            {
+                yield return result;
             }
         }
-
-        foreach (var result in await EmbedAndIndexAsync(pending, cancellationToken))
+        finally
         {
-            yield return result;
+            // The caller stopped early, failed or cancelled: stop preparing and wait, so no worker outlives the call.
+            await stop.CancelAsync();
+            try
+            {
+                await producer;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    /// <summary>How many prepared documents may wait for the embedding step; bounds memory on large folders.</summary>
+    private const int PrepareAhead = 16;
+
+    /// <summary>The fewest chunks worth an embedding call while documents are still being prepared.</summary>
+    private const int MinimumBatch = 16;
+
+    private async Task PrepareAllAsync(IEnumerable<IngestRequest> requests, ChannelWriter<Prepared> writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var request in requests)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await writer.WriteAsync(await PrepareAsync(request, cancellationToken), cancellationToken);
+            }
+
+            writer.Complete();
+        }
+        catch (Exception ex)
+        {
+            writer.Complete(ex);
+            throw;
         }
     }
 
