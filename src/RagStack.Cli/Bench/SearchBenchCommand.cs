@@ -2,6 +2,8 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using RagStack.Chunks;
 using RagStack.Cli.Hosting;
 using RagStack.Retrieval;
@@ -132,21 +134,24 @@ internal sealed class SearchBenchCommand : AsyncCommand<SearchBenchCommand.Setti
                 hnswHits.Add(hits);
                 return hits;
             });
+            // The product's hybrid retriever, with the query vectors computed beforehand so the embedding is excluded.
+            var embeddings = new PrecomputedEmbeddingGenerator(queries.DistinctBy(q => q.Text).ToDictionary(q => q.Text, q => q.Vector));
+            await using var services = new ServiceCollection()
+                .AddSingleton(store.Chunks)
+                .AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(embeddings)
+                .AddRagStack(retrieval: o => o.Candidates = Candidates)
+                .BuildServiceProvider();
+            var retriever = services.GetRequiredService<IRetriever>();
             var hybrid = await TimeAsync(queries, async q =>
-            {
-                // Both rankings at once, as the hybrid retriever runs them; the query embedding is excluded.
-                var dense = Task.Run(() => store.Chunks.VectorSearchAsync(q.Vector, filter, Candidates, cancellationToken), cancellationToken);
-                var sparse = Task.Run(() => store.Chunks.KeywordSearchAsync(q.Text, filter, Candidates, cancellationToken), cancellationToken);
-                return ReciprocalRankFusion.Fuse([await dense, await sparse], null, Top);
-            });
+                (await retriever.SearchAsync(new SearchRequest { Query = q.Text, Tenant = Tenant, Index = Index, Top = Top }, cancellationToken)).Count);
 
             measurements.Add(new("ingest", $"{ingest.TotalSeconds:F1} s ({settings.Chunks / ingest.TotalSeconds:N0} chunks/s)", "—", ingest.TotalSeconds));
             measurements.Add(new("keyword BM25 top-10 p50", Ms(Percentile(keyword, 0.5)), "SQLite FTS5 OR-query p50 69 ms (measured before)", Percentile(keyword, 0.5)));
             measurements.Add(new("keyword BM25 top-10 p90", Ms(Percentile(keyword, 0.9)), "—", Percentile(keyword, 0.9)));
             measurements.Add(new("vector HNSW top-10 p50", Ms(Percentile(hnsw, 0.5)), "USearch HNSW ~0.5 ms (measured before)", Percentile(hnsw, 0.5)));
             measurements.Add(new("vector HNSW top-10 p90", Ms(Percentile(hnsw, 0.9)), "—", Percentile(hnsw, 0.9)));
-            measurements.Add(new("hybrid (BM25 ∥ HNSW, 50 each, RRF) top-10 p50", Ms(Percentile(hybrid, 0.5)), "target ≤ 5 ms", Percentile(hybrid, 0.5)));
-            measurements.Add(new("hybrid (BM25 ∥ HNSW, 50 each, RRF) top-10 p90", Ms(Percentile(hybrid, 0.9)), "—", Percentile(hybrid, 0.9)));
+            measurements.Add(new("hybrid retriever (BM25 ∥ HNSW, 50 each, fused) top-10 p50", Ms(Percentile(hybrid, 0.5)), "target ≤ 5 ms", Percentile(hybrid, 0.5)));
+            measurements.Add(new("hybrid retriever (BM25 ∥ HNSW, 50 each, fused) top-10 p90", Ms(Percentile(hybrid, 0.9)), "—", Percentile(hybrid, 0.9)));
         }
 
         // The same folder reopened with exact search forced: the ground truth for recall, and exact search's own latency.
