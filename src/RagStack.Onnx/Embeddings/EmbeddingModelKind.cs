@@ -8,4 +8,11 @@ public enum EmbeddingModelKind
 
     /// <summary>sentence-transformers all-MiniLM-L6-v2: mean pooling, a 256-token window (its training length), no query prefix.</summary>
     MiniLM,
+
+    /// <summary>
+    /// Both models as one: each embeds, and the two unit vectors, each scaled by √½, are concatenated into one 768-d unit
+    /// vector whose cosine is the mean of the two models' cosines. Slower to ingest (two models), better rankings when the
+    /// models err differently. The window is the smaller one (MiniLM's).
+    /// </summary>
+    ArcticXsMiniLM,
 }

@@ -9,16 +9,26 @@ namespace RagStack.Onnx;
 /// </summary>
 public sealed class OnnxEmbeddingModel : IDisposable
 {
-    private readonly OnnxEmbeddingGenerator _generator;
+    private readonly IDisposable _owner;
 
-    internal OnnxEmbeddingModel(OnnxEmbeddingGenerator generator) => _generator = generator;
+    internal OnnxEmbeddingModel(OnnxEmbeddingGenerator generator)
+        : this(generator, generator, generator)
+    {
+    }
+
+    internal OnnxEmbeddingModel(IEmbeddingGenerator<string, Embedding<float>> generator, ITokenCounter tokens, IDisposable owner)
+    {
+        Generator = generator;
+        Tokens = tokens;
+        _owner = owner;
+    }
 
     /// <summary>Embeds documents, and search queries when asked with <see cref="EmbeddingPurpose.ForQueries"/>.</summary>
-    public IEmbeddingGenerator<string, Embedding<float>> Generator => _generator;
+    public IEmbeddingGenerator<string, Embedding<float>> Generator { get; }
 
     /// <summary>Counts tokens with the model's own tokenizer; <see cref="ITokenCounter.MaxTokens"/> is the window less [CLS] and [SEP].</summary>
-    public ITokenCounter Tokens => _generator;
+    public ITokenCounter Tokens { get; }
 
     /// <inheritdoc />
-    public void Dispose() => _generator.Dispose();
+    public void Dispose() => _owner.Dispose();
 }

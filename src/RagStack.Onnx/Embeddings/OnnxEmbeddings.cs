@@ -5,6 +5,26 @@ public static class OnnxEmbeddings
 {
     /// <summary>Loads the model <paramref name="options"/> names (arctic-embed-xs by default); takes about a second.</summary>
     /// <exception cref="ArgumentException">A setting is out of range.</exception>
-    public static OnnxEmbeddingModel Load(OnnxEmbeddingOptions? options = null) =>
-        new(new OnnxEmbeddingGenerator(options ?? new OnnxEmbeddingOptions()));
+    public static OnnxEmbeddingModel Load(OnnxEmbeddingOptions? options = null)
+    {
+        options ??= new OnnxEmbeddingOptions();
+        if (options.Model != EmbeddingModelKind.ArcticXsMiniLM)
+        {
+            return new OnnxEmbeddingModel(new OnnxEmbeddingGenerator(options));
+        }
+
+        options.Validate();
+        var ensemble = new EnsembleEmbeddingGenerator([
+            new OnnxEmbeddingGenerator(Member(options, EmbeddingModelKind.ArcticXs)),
+            new OnnxEmbeddingGenerator(Member(options, EmbeddingModelKind.MiniLM)),
+        ]);
+        return new OnnxEmbeddingModel(ensemble, ensemble, ensemble);
+    }
+
+    private static OnnxEmbeddingOptions Member(OnnxEmbeddingOptions options, EmbeddingModelKind model) => new()
+    {
+        Model = model,
+        BatchSize = options.BatchSize,
+        IntraOpThreads = options.IntraOpThreads,
+    };
 }
