@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -114,11 +113,7 @@ internal sealed class IngestBenchCommand : AsyncCommand<IngestBenchCommand.Setti
     {
         if (settings.SciFact is not null)
         {
-            return SciFactDataset.Load(settings.SciFact).Corpus.Take(settings.Docs).Select(d => new IngestRequest
-            {
-                Name = $"{d.Id}.md",
-                OpenContent = () => new MemoryStream(Encoding.UTF8.GetBytes($"# {d.Title}\n\n{d.Abstract}\n")),
-            }).ToList();
+            return SciFactDataset.Load(settings.SciFact).Corpus.Take(settings.Docs).Select(d => d.ToIngestRequest()).ToList();
         }
 
         return SourceFiles.Expand([settings.Path], out _)

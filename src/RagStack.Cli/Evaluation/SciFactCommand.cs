@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using RagStack.Cli.Hosting;
 using RagStack.Ingestion;
@@ -165,12 +164,7 @@ internal sealed class SciFactCommand : AsyncCommand<SciFactCommand.Settings>
 
     private static async Task<IngestSummary> IngestAsync(IDocumentIngestor ingestor, SciFactDataset dataset, bool quiet, CancellationToken cancellationToken)
     {
-        var requests = dataset.Corpus.Select(d => new IngestRequest
-        {
-            Name = $"{d.Id}.md",
-            Index = Index,
-            OpenContent = () => new MemoryStream(Encoding.UTF8.GetBytes($"# {d.Title}\n\n{d.Abstract}\n")),
-        }).ToList();
+        var requests = dataset.Corpus.Select(d => d.ToIngestRequest(Index)).ToList();
         var started = TimeProvider.System.GetTimestamp();
         int ingested = 0, unchanged = 0, failed = 0;
         async Task Run(ProgressTask? task)

@@ -1,11 +1,21 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
+using RagStack.Ingestion;
 
 namespace RagStack.Cli.Evaluation;
 
 /// <summary>A SciFact abstract: BEIR's document text is its title and abstract.</summary>
-internal sealed record SciFactDocument(string Id, string Title, string Abstract);
+internal sealed record SciFactDocument(string Id, string Title, string Abstract)
+{
+    /// <summary>The abstract as a Markdown document titled by its paper, named by its id, for the real ingestion pipeline.</summary>
+    public IngestRequest ToIngestRequest(string index = "default") => new()
+    {
+        Name = $"{Id}.md",
+        Index = index,
+        OpenContent = () => new MemoryStream(Encoding.UTF8.GetBytes($"# {Title}\n\n{Abstract}\n")),
+    };
+}
 
 /// <summary>A SciFact claim and the ids of the abstracts cited as its evidence.</summary>
 internal sealed record SciFactClaim(string Id, string Text, IReadOnlySet<string> Relevant);
