@@ -1,0 +1,99 @@
+using System.Text;
+using LLama;
+using LLama.Native;
+using Microsoft.Extensions.AI;
+
+namespace RagStack.LlamaSharp.Chat;
+
+/// <summary>
+/// Turns chat messages into the model's prompt text with its own chat template (from the GGUF metadata, applied by
+/// llama.cpp), or with RagStack's plain-text transcript for models that carry no template.
+/// </summary>
+/// <remarks>
+/// The fallback is a transcript of "System:", "User:" and "Assistant:" turns separated by blank lines, ending with
+/// "Assistant:". Base models have no role tokens to learn from, and a transcript is the shape most of their training text
+/// has; its stop sequence "\nUser:" ends the reply where the model would start writing the user's next turn.
+/// </remarks>
+internal sealed class ChatPromptFormatter
+{
+    /// <summary>The stop sequences the plain-text transcript needs; none for a real template, which ends turns with a token.</summary>
+    public static readonly IReadOnlyList<string> TranscriptStops = ["\nUser:", "\nSystem:"];
+
+    private readonly SafeLlamaModelHandle _model;
+    private readonly string? _templateName;
+
+    private ChatPromptFormatter(SafeLlamaModelHandle model, string? templateName, string description)
+    {
+        _model = model;
+        _templateName = templateName;
+        Description = description;
+    }
+
+    /// <summary>Which template is in use, for logs and <c>models inspect</c>.</summary>
+    public string Description { get; }
+
+    /// <summary>True when the model carries no template (or one llama.cpp cannot apply) and the transcript is used.</summary>
+    public bool UsesTranscript => _templateName is null && Description.StartsWith("transcript", StringComparison.Ordinal);
+
+    /// <summary>Chooses the template: an explicit built-in name, else the model's own, else the transcript.</summary>
+    public static ChatPromptFormatter Create(SafeLlamaModelHandle model, string? templateOverride)
+    {
+        if (templateOverride is not null)
+        {
+            var forced = new ChatPromptFormatter(model, templateOverride, $"built-in '{templateOverride}'");
+            forced.Format([new ChatMessage(ChatRole.User, "probe")]);
+            return forced;
+        }
+
+        if (model.MetadataValueByKey("tokenizer.chat_template") is not { Length: > 0 })
+        {
+            return new ChatPromptFormatter(model, null, "transcript (the model has no chat template)");
+        }
+
+        var own = new ChatPromptFormatter(model, "", "the model's own (GGUF tokenizer.chat_template)");
+        try
+        {
+            own.Format([new ChatMessage(ChatRole.System, "probe"), new ChatMessage(ChatRole.User, "probe")]);
+            return own;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // llama.cpp applies the templates it recognises; a Jinja template it does not know fails here, at load, rather
+            // than on a user's first request.
+            return new ChatPromptFormatter(model, null, "transcript (llama.cpp does not support the model's chat template)");
+        }
+    }
+
+    /// <summary>The prompt text for <paramref name="messages"/>, ending where the assistant's reply begins.</summary>
+    public string Format(IEnumerable<ChatMessage> messages)
+    {
+        if (_templateName is null)
+        {
+            return FormatTranscript(messages);
+        }
+
+        var template = _templateName.Length == 0 ? new LLamaTemplate(_model, name: null, strict: true) : new LLamaTemplate(_templateName);
+        template.AddAssistant = true;
+        foreach (var message in messages)
+        {
+            template.Add(message.Role.Value, message.Text);
+        }
+
+        return Encoding.UTF8.GetString(template.Apply());
+    }
+
+    private static string FormatTranscript(IEnumerable<ChatMessage> messages)
+    {
+        var text = new StringBuilder();
+        foreach (var message in messages)
+        {
+            var speaker = message.Role == ChatRole.System ? "System"
+                : message.Role == ChatRole.Assistant ? "Assistant"
+                : message.Role == ChatRole.Tool ? "Tool"
+                : "User";
+            text.Append(speaker).Append(": ").Append(message.Text.Trim()).Append("\n\n");
+        }
+
+        return text.Append("Assistant:").ToString();
+    }
+}

@@ -1,0 +1,192 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using LLama;
+using LLama.Common;
+using LLama.Native;
+using Microsoft.Extensions.AI;
+using RagStack.Generation;
+using RagStack.LlamaSharp.Chat;
+using RagStack.LlamaSharp.Scheduling;
+
+namespace RagStack.LlamaSharp;
+
+/// <summary>
+/// An <see cref="IChatClient"/> over a local GGUF model run by llama.cpp (LLamaSharp). One loaded model serves every
+/// concurrent request through a shared decode loop; prompts that start alike reuse each other's evaluated prefix.
+/// </summary>
+public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
+{
+    private readonly LLamaWeights _weights;
+    private readonly SafeLLamaContextHandle _context;
+    private readonly DecodeScheduler _scheduler;
+    private readonly ChatPromptFormatter _formatter;
+    private readonly LlamaModelOptions _options;
+    private readonly ChatClientMetadata _metadata;
+
+    private LlamaChatClient(LlamaModelOptions options, LLamaWeights weights, SafeLLamaContextHandle context, int contextLength)
+    {
+        _options = options;
+        _weights = weights;
+        _context = context;
+        ContextLength = contextLength;
+        _formatter = ChatPromptFormatter.Create(weights.NativeHandle, options.ChatTemplate);
+        _scheduler = new DecodeScheduler(weights.NativeHandle, context, options.MaxParallelRequests, options.PrefixCacheEntries, options.BatchSize, (int)context.ContextSize);
+        var name = Path.GetFileNameWithoutExtension(options.ModelPath);
+        _metadata = new ChatClientMetadata("llama.cpp", new Uri(Path.GetFullPath(options.ModelPath)), name);
+    }
+
+    /// <inheritdoc />
+    public int ContextLength { get; }
+
+    /// <summary>Which chat template formats prompts (the model's own, a built-in one, or the plain-text transcript).</summary>
+    public string ChatTemplate => _formatter.Description;
+
+    /// <summary>Prompt tokens evaluated since load, after prefix reuse; shows how much evaluation the prefix cache saved.</summary>
+    public long EvaluatedPromptTokens => _scheduler.EvaluatedPromptTokens;
+
+    /// <summary>Loads the model and starts its decode loop.</summary>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    /// <exception cref="FileNotFoundException">The model file does not exist.</exception>
+    /// <exception cref="InvalidDataException">llama.cpp could not load the file as a model.</exception>
+    public static LlamaChatClient Load(LlamaModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        LlamaNative.EnsureLoaded();
+        LLamaWeights weights;
+        try
+        {
+            weights = LLamaWeights.LoadFromFile(new ModelParams(options.ModelPath) { GpuLayerCount = 0 });
+        }
+        catch (Exception e) when (e is LLama.Exceptions.LoadWeightsFailedException or LLama.Exceptions.RuntimeError)
+        {
+            throw new InvalidDataException($"{options.ModelPath}: llama.cpp could not load the model ({e.Message}).", e);
+        }
+
+        try
+        {
+            var window = options.ContextLength > 0 ? options.ContextLength : Math.Min(weights.ContextSize, LlamaModelOptions.DefaultContextCap);
+            var parameters = LLamaContextParams.Default();
+            parameters.n_ctx = (uint)(window * options.MaxParallelRequests);
+            parameters.n_batch = (uint)options.BatchSize;
+            parameters.n_ubatch = (uint)options.BatchSize;
+            parameters.n_seq_max = (uint)(options.MaxParallelRequests + options.PrefixCacheEntries);
+            var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+            parameters.n_threads = threads;
+            parameters.n_threads_batch = threads;
+            parameters.kv_unified = true;
+            var context = SafeLLamaContextHandle.Create(weights.NativeHandle, parameters);
+            return new LlamaChatClient(options, weights, context, window);
+        }
+        catch
+        {
+            weights.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        await GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var request = CreateRequest(messages, options, cancellationToken);
+        _scheduler.Submit(request);
+        var responseId = Guid.NewGuid().ToString("N");
+        var modelId = _metadata.DefaultModelId;
+        await foreach (var item in request.Events.Reader.ReadAllAsync(cancellationToken))
+        {
+            switch (item)
+            {
+                case GeneratedText text:
+                    yield return new ChatResponseUpdate(ChatRole.Assistant, text.Text) { ResponseId = responseId, ModelId = modelId };
+                    break;
+                case GenerationFinished done:
+                    yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(new UsageDetails
+                    {
+                        InputTokenCount = done.PromptTokens,
+                        CachedInputTokenCount = done.CachedPromptTokens,
+                        OutputTokenCount = done.GeneratedTokens,
+                        TotalTokenCount = done.PromptTokens + done.GeneratedTokens,
+                    })])
+                    {
+                        ResponseId = responseId,
+                        ModelId = modelId,
+                        FinishReason = done.Reason == GenerationFinish.Stop ? ChatFinishReason.Stop : ChatFinishReason.Length,
+                        AdditionalProperties = new AdditionalPropertiesDictionary
+                        {
+                            ["time_to_first_token_ms"] = done.TimeToFirstToken.TotalMilliseconds,
+                            ["total_ms"] = done.Total.TotalMilliseconds,
+                        },
+                    };
+                    break;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public int CountTokens(string text) => _weights.NativeHandle.Tokenize(text, false, false, Encoding.UTF8).Length;
+
+    /// <inheritdoc />
+    public int CountPromptTokens(IEnumerable<ChatMessage> messages) => Tokenize(_formatter.Format(messages)).Length;
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is not null ? null
+        : serviceType == typeof(ChatClientMetadata) ? _metadata
+        : serviceType.IsInstanceOfType(this) ? this
+        : null;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _scheduler.Dispose();
+        _context.Dispose();
+        _weights.Dispose();
+    }
+
+    private GenerationRequest CreateRequest(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    {
+        var all = options?.Instructions is { Length: > 0 } instructions
+            ? messages.Prepend(new ChatMessage(ChatRole.System, instructions))
+            : messages;
+        var prompt = Tokenize(_formatter.Format(all));
+        if (prompt.Length == 0)
+        {
+            throw new ArgumentException("The prompt is empty.", nameof(messages));
+        }
+
+        var room = ContextLength - prompt.Length;
+        if (room <= 0)
+        {
+            throw new ContextWindowExceededException(prompt.Length, ContextLength);
+        }
+
+        if (options?.MaxOutputTokens is <= 0)
+        {
+            throw new ArgumentException("MaxOutputTokens must be positive.", nameof(options));
+        }
+
+        var maxTokens = Math.Min(options?.MaxOutputTokens ?? room, room);
+        var sampling = new SamplingSettings(
+            options?.Temperature ?? _options.DefaultTemperature,
+            options?.TopP ?? 0.95f,
+            options?.TopK ?? 40,
+            options?.Seed is { } seed ? unchecked((uint)seed) : (uint)Random.Shared.Next(),
+            options?.FrequencyPenalty ?? 0,
+            options?.PresencePenalty ?? 0);
+        var stops = (options?.StopSequences ?? []).Where(s => s.Length > 0).ToList();
+        if (_formatter.UsesTranscript)
+        {
+            stops.AddRange(ChatPromptFormatter.TranscriptStops);
+        }
+
+        return new GenerationRequest(prompt, maxTokens, sampling, stops, cancellationToken);
+    }
+
+    private LLamaToken[] Tokenize(string prompt) =>
+        _weights.NativeHandle.Tokenize(prompt, _weights.NativeHandle.Vocab.ShouldAddBOS, true, Encoding.UTF8);
+}

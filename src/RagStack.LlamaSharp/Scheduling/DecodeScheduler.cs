@@ -1,0 +1,449 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using LLama;
+using LLama.Native;
+using RagStack.LlamaSharp.Chat;
+
+namespace RagStack.LlamaSharp.Scheduling;
+
+/// <summary>
+/// Runs every request on one loaded model through a single decode loop (continuous batching): each step evaluates one
+/// token for every request that is generating plus a chunk of the prompts being read, so a new request joins between
+/// steps and a finished one leaves without stopping the others.
+/// </summary>
+/// <remarks>
+/// All sequences live in one unified KV cache. A new prompt starts from the longest prefix already in the cache — of a
+/// running request or of a finished one kept for reuse — by sharing those cells (llama.cpp's sequence copy), so a system
+/// prompt and retrieved context shared by several requests are evaluated once. Every request reserves cells for its
+/// prompt and its whole reply before it is admitted, counting shared cells as if they were not, so a step never runs out
+/// of cache; requests that do not fit wait in line.
+/// </remarks>
+internal sealed class DecodeScheduler : IDisposable
+{
+    private readonly SafeLlamaModelHandle _model;
+    private readonly SafeLLamaContextHandle _context;
+    private readonly int _maxParallel;
+    private readonly int _maxCached;
+    private readonly int _batchSize;
+    private readonly int _totalCells;
+    private readonly Slot[] _slots;
+    private readonly ConcurrentQueue<GenerationRequest> _incoming = new();
+    private readonly LinkedList<GenerationRequest> _waiting = new();
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly LLamaBatch _batch = new();
+    private readonly Thread _thread;
+    private volatile bool _stopping;
+    private long _clock;
+
+    public DecodeScheduler(SafeLlamaModelHandle model, SafeLLamaContextHandle context, int maxParallel, int maxCached, int batchSize, int totalCells)
+    {
+        _model = model;
+        _context = context;
+        _maxParallel = maxParallel;
+        _maxCached = maxCached;
+        _batchSize = batchSize;
+        _totalCells = totalCells;
+        _slots = Enumerable.Range(0, maxParallel + maxCached).Select(id => new Slot((LLamaSeqId)id)).ToArray();
+        _thread = new Thread(Run) { IsBackground = true, Name = "RagStack decode loop" };
+        _thread.Start();
+    }
+
+    /// <summary>Prompt tokens evaluated so far (after prefix reuse); for benchmarks and tests.</summary>
+    public long EvaluatedPromptTokens { get; private set; }
+
+    /// <summary>Decode steps run so far.</summary>
+    public long Steps { get; private set; }
+
+    /// <summary>Queues a request; its events arrive on <see cref="GenerationRequest.Events"/>.</summary>
+    public void Submit(GenerationRequest request)
+    {
+        ObjectDisposedException.ThrowIf(_stopping, this);
+        if (request.Reservation > _totalCells)
+        {
+            throw new ArgumentException($"The request needs {request.Reservation} tokens of cache; the model was loaded with {_totalCells}.", nameof(request));
+        }
+
+        request.SubmittedAt = Stopwatch.GetTimestamp();
+        _incoming.Enqueue(request);
+        request.CancellationToken.Register(static s => ((SemaphoreSlim)s!).Release(), _signal);
+        _signal.Release();
+    }
+
+    public void Dispose()
+    {
+        if (_stopping)
+        {
+            return;
+        }
+
+        _stopping = true;
+        _signal.Release();
+        _thread.Join();
+        _signal.Dispose();
+    }
+
+    private void Run()
+    {
+        try
+        {
+            while (!_stopping)
+            {
+                Admit();
+                if (!Step())
+                {
+                    _signal.Wait();
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            FailAll(e);
+            return;
+        }
+
+        FailAll(new ObjectDisposedException(nameof(DecodeScheduler), "The model was unloaded while the request was running."));
+    }
+
+    /// <summary>Moves queued requests into free slots while the cache has room for them.</summary>
+    private void Admit()
+    {
+        while (_incoming.TryDequeue(out var queued))
+        {
+            _waiting.AddLast(queued);
+        }
+
+        for (var node = _waiting.First; node is not null;)
+        {
+            var next = node.Next;
+            if (node.Value.CancellationToken.IsCancellationRequested)
+            {
+                node.Value.Events.Writer.TryComplete(new OperationCanceledException(node.Value.CancellationToken));
+                _waiting.Remove(node);
+            }
+
+            node = next;
+        }
+
+        foreach (var slot in _slots)
+        {
+            if (slot.Request is { } running && running.CancellationToken.IsCancellationRequested)
+            {
+                running.Events.Writer.TryComplete(new OperationCanceledException(running.CancellationToken));
+                Release(slot);
+            }
+        }
+
+        while (_waiting.First is { } first && _slots.Count(s => s.Request is not null) < _maxParallel)
+        {
+            if (!TryStart(first.Value))
+            {
+                break;
+            }
+
+            _waiting.RemoveFirst();
+        }
+    }
+
+    private bool TryStart(GenerationRequest request)
+    {
+        // The longest prefix of this prompt already in the cache; the last prompt token is always evaluated again,
+        // because its logits are what the first reply token is sampled from.
+        Slot? source = null;
+        var shared = 0;
+        foreach (var slot in _slots)
+        {
+            if (slot.Tokens.Count == 0)
+            {
+                continue;
+            }
+
+            var common = CommonPrefix(slot.Tokens, request.Prompt);
+            if (common > shared)
+            {
+                (source, shared) = (slot, common);
+            }
+        }
+
+        shared = Math.Min(shared, request.Prompt.Length - 1);
+        if (shared <= 0)
+        {
+            source = null;
+            shared = 0;
+        }
+
+        // Room: running requests hold their reservations, kept prefixes their length. Drop kept prefixes, least
+        // recently used first (the source last), until the new reservation fits.
+        while (Reserved() + request.Reservation > _totalCells)
+        {
+            var victim = _slots.Where(s => s.Request is null && s.Tokens.Count > 0 && s != source).MinBy(s => s.LastUsed)
+                ?? (source is { Request: null } ? source : null);
+            if (victim is null)
+            {
+                return false;
+            }
+
+            if (victim == source)
+            {
+                (source, shared) = (null, 0);
+            }
+
+            Clear(victim);
+        }
+
+        Slot target;
+        if (source is { Request: null })
+        {
+            // A finished request's prefix is reused in place: cut its sequence back to the shared part.
+            target = source;
+            _context.MemorySequenceRemove(target.Id, shared, -1);
+            target.Tokens.RemoveRange(shared, target.Tokens.Count - shared);
+        }
+        else
+        {
+            target = _slots.FirstOrDefault(s => s.Request is null && s.Tokens.Count == 0)
+                ?? _slots.Where(s => s.Request is null).MinBy(s => s.LastUsed)!;
+            Clear(target);
+            if (source is not null)
+            {
+                _context.MemorySequenceCopy(source.Id, target.Id, 0, shared);
+                target.Tokens.AddRange(request.Prompt.AsSpan(0, shared));
+            }
+        }
+
+        target.Start(request, shared, _model);
+        return true;
+    }
+
+    /// <summary>Runs one decode step; false when there was nothing to do.</summary>
+    private bool Step()
+    {
+        _batch.Clear();
+        foreach (var slot in _slots)
+        {
+            if (slot.Request is not null && slot.Pending is { } token)
+            {
+                slot.BatchIndex = _batch.TokenCount;
+                _batch.Add(token, slot.Tokens.Count, slot.Id, true);
+                slot.Tokens.Add(token);
+                slot.Pending = null;
+            }
+        }
+
+        // Prompts are read in chunks that fill the rest of the step, oldest request first, so a long prompt never
+        // stalls the replies already streaming.
+        foreach (var slot in _slots.Where(s => s.Request is not null && s.Prefilled < s.Request.Prompt.Length).OrderBy(s => s.Request!.SubmittedAt))
+        {
+            var room = _batchSize - _batch.TokenCount;
+            if (room <= 0)
+            {
+                break;
+            }
+
+            var prompt = slot.Request!.Prompt;
+            var count = Math.Min(room, prompt.Length - slot.Prefilled);
+            var last = slot.Prefilled + count == prompt.Length;
+            _batch.AddRange(prompt.AsSpan(slot.Prefilled, count), slot.Tokens.Count, slot.Id, last);
+            slot.Tokens.AddRange(prompt.AsSpan(slot.Prefilled, count));
+            slot.Prefilled += count;
+            EvaluatedPromptTokens += count;
+            slot.BatchIndex = last ? _batch.TokenCount - 1 : -1;
+        }
+
+        if (_batch.TokenCount == 0)
+        {
+            return false;
+        }
+
+        var result = _context.Decode(_batch);
+        Steps++;
+        if (result != DecodeResult.Ok)
+        {
+            throw new InvalidOperationException($"llama.cpp could not evaluate a batch of {_batch.TokenCount} tokens: {result}.");
+        }
+
+        foreach (var slot in _slots)
+        {
+            if (slot.Request is null || slot.BatchIndex < 0)
+            {
+                continue;
+            }
+
+            var index = slot.BatchIndex;
+            slot.BatchIndex = -1;
+            Sample(slot, index);
+        }
+
+        return true;
+    }
+
+    private void Sample(Slot slot, int index)
+    {
+        var request = slot.Request!;
+        var token = slot.Sampler!.Sample(_context, index);
+        slot.Generated++;
+        if (slot.Generated == 1)
+        {
+            slot.FirstTokenAt = Stopwatch.GetTimestamp();
+        }
+
+        if (token.IsEndOfGeneration(_model.Vocab))
+        {
+            Finish(slot, GenerationFinish.Stop);
+            return;
+        }
+
+        slot.Decoder!.Add(token);
+        var text = slot.Stops!.Push(slot.Decoder.Read());
+        if (text.Length > 0)
+        {
+            request.Events.Writer.TryWrite(new GeneratedText(text));
+        }
+
+        if (slot.Stops.Stopped)
+        {
+            Finish(slot, GenerationFinish.Stop);
+        }
+        else if (slot.Generated >= request.MaxTokens)
+        {
+            Finish(slot, GenerationFinish.Length);
+        }
+        else
+        {
+            slot.Pending = token;
+        }
+    }
+
+    private void Finish(Slot slot, GenerationFinish reason)
+    {
+        var request = slot.Request!;
+        var rest = slot.Stops!.Flush();
+        if (rest.Length > 0)
+        {
+            request.Events.Writer.TryWrite(new GeneratedText(rest));
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        request.Events.Writer.TryWrite(new GenerationFinished(
+            reason,
+            request.Prompt.Length,
+            slot.Shared,
+            slot.Generated,
+            Stopwatch.GetElapsedTime(request.SubmittedAt, slot.FirstTokenAt == 0 ? now : slot.FirstTokenAt),
+            Stopwatch.GetElapsedTime(request.SubmittedAt, now)));
+        request.Events.Writer.TryComplete();
+        Release(slot);
+    }
+
+    /// <summary>Ends a slot's request; its cache stays for reuse while there is room for kept prefixes.</summary>
+    private void Release(Slot slot)
+    {
+        slot.Stop(++_clock);
+        var kept = _slots.Where(s => s.Request is null && s.Tokens.Count > 0).ToList();
+        if (_maxCached == 0)
+        {
+            Clear(slot);
+        }
+        else if (kept.Count > _maxCached)
+        {
+            Clear(kept.MinBy(s => s.LastUsed)!);
+        }
+    }
+
+    private void Clear(Slot slot)
+    {
+        if (slot.Tokens.Count > 0)
+        {
+            _context.MemorySequenceRemove(slot.Id, -1, -1);
+            slot.Tokens.Clear();
+        }
+    }
+
+    private int Reserved() => _slots.Sum(s => s.Request is { } r ? Math.Max(r.Reservation, s.Tokens.Count) : s.Tokens.Count);
+
+    private void FailAll(Exception error)
+    {
+        foreach (var slot in _slots)
+        {
+            slot.Request?.Events.Writer.TryComplete(error);
+            slot.Stop(0);
+        }
+
+        foreach (var request in _waiting.Concat(_incoming))
+        {
+            request.Events.Writer.TryComplete(error);
+        }
+
+        _waiting.Clear();
+        _incoming.Clear();
+    }
+
+    private static int CommonPrefix(List<LLamaToken> cached, LLamaToken[] prompt)
+    {
+        var length = Math.Min(cached.Count, prompt.Length);
+        var i = 0;
+        while (i < length && cached[i] == prompt[i])
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    /// <summary>One sequence of the KV cache: a running request, or the kept cache of a finished one.</summary>
+    private sealed class Slot(LLamaSeqId id)
+    {
+        public LLamaSeqId Id { get; } = id;
+
+        /// <summary>The tokens this sequence holds in the cache, position by position.</summary>
+        public List<LLamaToken> Tokens { get; } = [];
+
+        public GenerationRequest? Request { get; private set; }
+
+        public int Prefilled { get; set; }
+
+        public int Shared { get; private set; }
+
+        public int Generated { get; set; }
+
+        public LLamaToken? Pending { get; set; }
+
+        public int BatchIndex { get; set; } = -1;
+
+        public long FirstTokenAt { get; set; }
+
+        public long LastUsed { get; private set; }
+
+        public SafeLLamaSamplerChainHandle? Sampler { get; private set; }
+
+        public StreamingTokenDecoder? Decoder { get; private set; }
+
+        public StopSequenceMatcher? Stops { get; private set; }
+
+        public void Start(GenerationRequest request, int shared, SafeLlamaModelHandle model)
+        {
+            Request = request;
+            Prefilled = shared;
+            Shared = shared;
+            Generated = 0;
+            Pending = null;
+            BatchIndex = -1;
+            FirstTokenAt = 0;
+            Sampler = request.Sampling.CreateChain();
+            Decoder = new StreamingTokenDecoder(Encoding.UTF8, model);
+            Stops = new StopSequenceMatcher(request.Stops);
+        }
+
+        public void Stop(long clock)
+        {
+            Request = null;
+            Pending = null;
+            BatchIndex = -1;
+            Sampler?.Dispose();
+            Sampler = null;
+            Decoder = null;
+            Stops = null;
+            LastUsed = clock;
+        }
+    }
+}
