@@ -1,4 +1,5 @@
 using RagStack.Cli.Bench;
+using RagStack.Cli.Bench.Inference;
 using RagStack.Cli.Docs;
 using RagStack.Cli.Evaluation;
 using RagStack.Cli.Ingest;
@@ -33,6 +34,7 @@ app.Configure(config =>
         bench.SetDescription("Measure speed; prints our figures beside the reference.");
         bench.AddCommand<SearchBenchCommand>("search").WithDescription("Hybrid search latency and HNSW recall over a large synthetic index.");
         bench.AddCommand<IngestBenchCommand>("ingest").WithDescription("Ingestion throughput against the raw embedding call on the same chunks.");
+        bench.AddCommand<InferenceBenchCommand>("inference").WithDescription("The inference ladder (no cache → KV cache → batching → prefix reuse → speculative) beside raw llama.cpp loops.");
     });
 });
 return await app.RunAsync(args);

@@ -3,7 +3,7 @@ using LLama.Native;
 namespace RagStack.LlamaSharp;
 
 /// <summary>Loads llama.cpp's native library once per process, with its log lines routed away from the console.</summary>
-internal static class LlamaNative
+public static class LlamaNative
 {
     private static readonly Lazy<bool> Loaded = new(() =>
     {

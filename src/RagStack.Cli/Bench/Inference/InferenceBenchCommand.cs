@@ -1,0 +1,264 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text;
+using LLama;
+using LLama.Common;
+using LLama.Native;
+using Microsoft.Extensions.AI;
+using RagStack.Cli.Hosting;
+using RagStack.LlamaSharp;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace RagStack.Cli.Bench.Inference;
+
+/// <summary>
+/// <c>ragstack bench inference</c>: the ladder of inference optimisations on this machine — no KV cache, KV cache,
+/// continuous batching at 1/4/8 streams, shared-prefix reuse, speculative decoding — each measured through RagStack's
+/// chat client and, beside it, through a raw LLamaSharp native loop on the same model, threads and batch.
+/// </summary>
+internal sealed class InferenceBenchCommand : AsyncCommand<InferenceBenchCommand.Settings>
+{
+    internal sealed class Settings : CommandSettings
+    {
+        [CommandOption("--model <GGUF>")]
+        [Description("Model to measure. Default: a synthetic 125M-parameter Llama (F16, llama-spm vocabulary) built on the spot.")]
+        public string? Model { get; init; }
+
+        [CommandOption("--threads <N>")]
+        [Description("CPU threads for both sides. Default: every core.")]
+        public int Threads { get; init; }
+
+        [CommandOption("--tokens <N>")]
+        [Description("Tokens generated per stream. Default: 48.")]
+        [DefaultValue(48)]
+        public int Tokens { get; init; } = 48;
+
+        [CommandOption("--context-tokens <N>")]
+        [Description("Length of the shared context for the prefix-reuse row. Default: 1000.")]
+        [DefaultValue(1000)]
+        public int ContextTokens { get; init; } = 1000;
+
+        [CommandOption("--repeat <N>")]
+        [Description("Runs per measurement; the median is printed. Default: 3.")]
+        [DefaultValue(3)]
+        public int Repeat { get; init; } = 3;
+
+        [CommandOption("--work-dir <DIR>")]
+        [Description("Where synthetic models are built and kept between runs. Default: <data folder>/bench.")]
+        public string? WorkDir { get; init; }
+
+        [CommandOption("--json")]
+        [Description("Print machine-readable JSON instead of a table.")]
+        public bool Json { get; init; }
+
+        public override ValidationResult Validate() =>
+            Tokens is < 4 or > 4096 ? ValidationResult.Error("--tokens must be between 4 and 4096.")
+            : ContextTokens is < 16 or > 16384 ? ValidationResult.Error("--context-tokens must be between 16 and 16384.")
+            : Repeat is < 1 or > 50 ? ValidationResult.Error("--repeat must be between 1 and 50.")
+            : Threads < 0 ? ValidationResult.Error("--threads must be positive.")
+            : ValidationResult.Success();
+    }
+
+    /// <summary>One row: what was measured, ours, the raw reference, and the target it is held to.</summary>
+    internal sealed record Row(string Step, string Measurement, double? Ours, double? Raw, string Unit, string Target);
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var threads = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount;
+        var model = settings.Model ?? BenchModels.Synthetic125M(settings.WorkDir, GgufWeights.F16);
+        if (!File.Exists(model))
+        {
+            Output.Error($"{model}: model file not found.");
+            return 1;
+        }
+
+        var rows = new List<Row>();
+        var window = settings.ContextTokens + 2 * settings.Tokens + 64;
+        LlamaNative.EnsureLoaded();
+        using (var weights = LLamaWeights.LoadFromFile(new ModelParams(model) { GpuLayerCount = 0 }))
+        {
+            await MeasureAsync(settings, model, weights, threads, window, rows, cancellationToken);
+        }
+
+        Print(settings, model, threads, rows);
+        return 0;
+    }
+
+    private static async Task MeasureAsync(Settings settings, string model, LLamaWeights weights, int threads, int window, List<Row> rows, CancellationToken cancellationToken)
+    {
+        var n = settings.Tokens;
+        var prompts = Enumerable.Range(0, 8).Select(Prompt).ToArray();
+        var promptTokens = prompts.Select(p => weights.NativeHandle.Tokenize(Transcript(p), weights.NativeHandle.Vocab.ShouldAddBOS, true, Encoding.UTF8)).ToArray();
+        using var client = LlamaChatClient.Load(new LlamaModelOptions { ModelPath = model, ContextLength = window, MaxParallelRequests = 8, PrefixCacheEntries = 2, Threads = threads });
+        using var raw = RawLlamaLoops.CreateContext(weights, window * 8, 10, threads);
+        var greedy = new ChatOptions { Temperature = 0, MaxOutputTokens = n };
+
+        // One untimed run on each side: the first decode of a context allocates its compute graph and buffers.
+        RawLlamaLoops.CachedDecode(weights, raw, promptTokens[0], 4);
+        await client.GetResponseAsync([new ChatMessage(ChatRole.User, prompts[0])], new ChatOptions { Temperature = 0, MaxOutputTokens = 4 }, cancellationToken);
+
+        var naive = Median(settings.Repeat, () => RawLlamaLoops.NaiveDecode(weights, raw, promptTokens[0], n));
+        rows.Add(new("1 no KV cache", "decode, whole text re-read each step", null, naive, "tok/s", "RagStack always caches"));
+
+        var single = await MedianAsync(settings.Repeat, async () => DecodeRate(await client.GetResponseAsync([new ChatMessage(ChatRole.User, prompts[0])], greedy, cancellationToken)));
+        var rawSingle = Median(settings.Repeat, () => RawLlamaLoops.CachedDecode(weights, raw, promptTokens[0], n));
+        rows.Add(new("2 KV cache", "decode, 1 stream", single, rawSingle, "tok/s", "≥ 0.95 × raw"));
+
+        double? oneStream = null;
+        foreach (var streams in new[] { 1, 4, 8 })
+        {
+            var ours = await MedianAsync(settings.Repeat, () => ConcurrentRateAsync(client, prompts.Take(streams), greedy, cancellationToken));
+            var reference = Median(settings.Repeat, () => RawLlamaLoops.BatchedDecode(weights, raw, promptTokens.Take(streams).ToArray(), n));
+            oneStream ??= ours;
+            var target = streams == 1 ? "" : $"≥ 0.9 × raw; F16 ≥ 1.7× 1 stream (llama.cpp {(streams == 4 ? "1.83" : "2.05")}×)";
+            rows.Add(new("3 batching", $"{streams} streams, aggregate = {ours / oneStream:F2}× 1 stream", ours, reference, "tok/s", target));
+        }
+
+        var (shared, first, second) = PrefixPrompts(weights, settings.ContextTokens);
+        var oursPrefix = await PrefixReuseAsync(settings.Repeat, client, shared, first, second, cancellationToken);
+        var rawPrefix = MedianPair(settings.Repeat, () =>
+        {
+            var context = $"Run {Guid.NewGuid():N}. {shared}";
+            var all1 = weights.NativeHandle.Tokenize(Transcript(context, first), weights.NativeHandle.Vocab.ShouldAddBOS, true, Encoding.UTF8);
+            var all2 = weights.NativeHandle.Tokenize(Transcript(context, second), weights.NativeHandle.Vocab.ShouldAddBOS, true, Encoding.UTF8);
+            var common = CommonPrefix(all1, all2);
+            var (cold, warm) = RawLlamaLoops.PrefixReuse(weights, raw, all1[..common], all1[common..], all2[common..]);
+            return (cold.TotalMilliseconds, warm.TotalMilliseconds);
+        });
+        rows.Add(new("4 prefix reuse", $"1st request, TTFT, {settings.ContextTokens}-token context", oursPrefix.Cold, rawPrefix.Cold, "ms", ""));
+        rows.Add(new("4 prefix reuse", $"2nd request, same context = {oursPrefix.Warm / oursPrefix.Cold:F3}× 1st", oursPrefix.Warm, rawPrefix.Warm, "ms", "≤ 0.25× 1st"));
+    }
+
+    private static string Prompt(int i) =>
+        string.Create(CultureInfo.InvariantCulture, $"Stream {i}: write a short story about a robot who learns to paint, and explain what it felt like.");
+
+    /// <summary>The prompt text the chat client builds for a model with no chat template (its plain-text transcript).</summary>
+    private static string Transcript(string user) => $"User: {user}\n\nAssistant:";
+
+    private static string Transcript(string system, string user) => $"System: {system}\n\nUser: {user}\n\nAssistant:";
+
+    private static (string Shared, string First, string Second) PrefixPrompts(LLamaWeights weights, int contextTokens)
+    {
+        var sentences = new[]
+        {
+            "Retrieval-augmented generation answers a question from passages found in the user's own documents.",
+            "Each passage is cut from a document, embedded as a vector, and indexed beside a keyword index.",
+            "At question time the best passages are packed into the prompt, marked as data, and cited by number.",
+            "A quantized model runs on the CPU and streams its answer token by token to the user.",
+        };
+        var text = new StringBuilder();
+        for (var i = 0; weights.NativeHandle.Tokenize(text.ToString(), false, false, Encoding.UTF8).Length < contextTokens; i++)
+        {
+            text.Append(sentences[i % sentences.Length]).Append(' ');
+        }
+
+        return (text.ToString().Trim(), "What is indexed beside the vectors?", "How does the model answer?");
+    }
+
+    private static double DecodeRate(ChatResponse response)
+    {
+        var generated = response.Usage?.OutputTokenCount ?? 0;
+        var properties = response.AdditionalProperties ?? throw new InvalidOperationException("The chat client reported no timings.");
+        var total = Convert.ToDouble(properties["total_ms"], CultureInfo.InvariantCulture);
+        var first = Convert.ToDouble(properties["time_to_first_token_ms"], CultureInfo.InvariantCulture);
+        return (generated - 1) / ((total - first) / 1000);
+    }
+
+    private static async Task<double> ConcurrentRateAsync(IChatClient client, IEnumerable<string> prompts, ChatOptions options, CancellationToken cancellationToken)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var responses = await Task.WhenAll(prompts.Select(p => client.GetResponseAsync([new ChatMessage(ChatRole.User, p)], options, cancellationToken)));
+        return responses.Sum(r => r.Usage?.OutputTokenCount ?? 0) / clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<double> TimeToFirstTokenAsync(IChatClient client, string system, string question, CancellationToken cancellationToken)
+    {
+        var response = await client.GetResponseAsync([new ChatMessage(ChatRole.System, system), new ChatMessage(ChatRole.User, question)], new ChatOptions { Temperature = 0, MaxOutputTokens = 1 }, cancellationToken);
+        return Convert.ToDouble(response.AdditionalProperties!["time_to_first_token_ms"], CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<(double Cold, double Warm)> PrefixReuseAsync(int repeat, IChatClient client, string shared, string first, string second, CancellationToken cancellationToken)
+    {
+        var colds = new List<double>();
+        var warms = new List<double>();
+        for (var i = 0; i < repeat; i++)
+        {
+            // A fresh context each run (a nonce at its start), so the first request really is cold.
+            var context = $"Run {Guid.NewGuid():N}. {shared}";
+            colds.Add(await TimeToFirstTokenAsync(client, context, first, cancellationToken));
+            warms.Add(await TimeToFirstTokenAsync(client, context, second, cancellationToken));
+        }
+
+        return (MedianOf(colds), MedianOf(warms));
+    }
+
+    private static (double Cold, double Warm) MedianPair(int repeat, Func<(double Cold, double Warm)> run)
+    {
+        var results = Enumerable.Range(0, repeat).Select(_ => run()).ToList();
+        return (MedianOf(results.Select(r => r.Cold).ToList()), MedianOf(results.Select(r => r.Warm).ToList()));
+    }
+
+    private static int CommonPrefix(LLamaToken[] a, LLamaToken[] b)
+    {
+        var i = 0;
+        while (i < a.Length && i < b.Length && a[i] == b[i])
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    private static double Median(int repeat, Func<double> run) => MedianOf(Enumerable.Range(0, repeat).Select(_ => run()).ToList());
+
+    private static async Task<double> MedianAsync(int repeat, Func<Task<double>> run)
+    {
+        var values = new List<double>();
+        for (var i = 0; i < repeat; i++)
+        {
+            values.Add(await run());
+        }
+
+        return MedianOf(values);
+    }
+
+    private static double MedianOf(List<double> values)
+    {
+        values.Sort();
+        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2;
+    }
+
+    private static void Print(Settings settings, string model, int threads, List<Row> rows)
+    {
+        if (settings.Json)
+        {
+            Output.Json(new { model, threads, tokens = settings.Tokens, repeat = settings.Repeat, rows });
+            return;
+        }
+
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 150);
+        }
+
+        var table = new Table().Title($"[bold]ragstack bench inference[/] — {Markup.Escape(Path.GetFileName(model))}, {threads} threads, median of {settings.Repeat}")
+            .AddColumn("step").AddColumn(new TableColumn("measurement").NoWrap())
+            .AddColumn(new TableColumn("RagStack").RightAligned()).AddColumn(new TableColumn("raw llama.cpp").RightAligned())
+            .AddColumn(new TableColumn("ours/raw").RightAligned()).AddColumn("target / reference");
+        foreach (var row in rows)
+        {
+            table.AddRow(
+                Markup.Escape(row.Step),
+                Markup.Escape(row.Measurement),
+                row.Ours is { } o ? Format(o, row.Unit) : "—",
+                row.Raw is { } r ? Format(r, row.Unit) : "—",
+                row.Ours is { } a && row.Raw is { } b ? (a / b).ToString("F2", CultureInfo.InvariantCulture) : "",
+                Markup.Escape(row.Target));
+        }
+
+        AnsiConsole.Write(table);
+    }
+
+    private static string Format(double value, string unit) => value.ToString(value >= 100 ? "F0" : "F1", CultureInfo.InvariantCulture) + " " + unit;
+}
