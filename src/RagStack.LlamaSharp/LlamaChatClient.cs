@@ -18,19 +18,24 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
 {
     private readonly LLamaWeights _weights;
     private readonly SafeLLamaContextHandle _context;
+    private readonly LLamaWeights? _draftWeights;
+    private readonly SafeLLamaContextHandle? _draftContext;
     private readonly DecodeScheduler _scheduler;
     private readonly ChatPromptFormatter _formatter;
     private readonly LlamaModelOptions _options;
     private readonly ChatClientMetadata _metadata;
 
-    private LlamaChatClient(LlamaModelOptions options, LLamaWeights weights, SafeLLamaContextHandle context, int contextLength)
+    private LlamaChatClient(LlamaModelOptions options, LLamaWeights weights, SafeLLamaContextHandle context, int contextLength, LLamaWeights? draftWeights, SafeLLamaContextHandle? draftContext)
     {
         _options = options;
         _weights = weights;
         _context = context;
+        _draftWeights = draftWeights;
+        _draftContext = draftContext;
         ContextLength = contextLength;
         _formatter = ChatPromptFormatter.Create(weights.NativeHandle, options.ChatTemplate);
-        _scheduler = new DecodeScheduler(weights.NativeHandle, context, options.MaxParallelRequests, options.PrefixCacheEntries, options.BatchSize, (int)context.ContextSize);
+        var draft = draftContext is null ? null : new DraftModel(draftContext, options.DraftTokens, options.BatchSize);
+        _scheduler = new DecodeScheduler(weights.NativeHandle, context, options.MaxParallelRequests, options.PrefixCacheEntries, options.BatchSize, (int)context.ContextSize, draft);
         var name = Path.GetFileNameWithoutExtension(options.ModelPath);
         _metadata = new ChatClientMetadata("llama.cpp", new Uri(Path.GetFullPath(options.ModelPath)), name);
     }
@@ -44,6 +49,9 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
     /// <summary>Prompt tokens evaluated since load, after prefix reuse; shows how much evaluation the prefix cache saved.</summary>
     public long EvaluatedPromptTokens => _scheduler.EvaluatedPromptTokens;
 
+    /// <summary>Draft tokens proposed and accepted since load (speculative decoding; both 0 without a draft model).</summary>
+    public (long Proposed, long Accepted) DraftStatistics => (_scheduler.DraftedTokens, _scheduler.AcceptedTokens);
+
     /// <summary>Loads the model and starts its decode loop.</summary>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     /// <exception cref="FileNotFoundException">The model file does not exist.</exception>
@@ -53,36 +61,61 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         LlamaNative.EnsureLoaded();
-        LLamaWeights weights;
-        try
-        {
-            weights = LLamaWeights.LoadFromFile(new ModelParams(options.ModelPath) { GpuLayerCount = 0 });
-        }
-        catch (Exception e) when (e is LLama.Exceptions.LoadWeightsFailedException or LLama.Exceptions.RuntimeError)
-        {
-            throw new InvalidDataException($"{options.ModelPath}: llama.cpp could not load the model ({e.Message}).", e);
-        }
-
+        var weights = LoadWeights(options.ModelPath);
+        LLamaWeights? draftWeights = null;
+        var contexts = new List<SafeLLamaContextHandle>();
         try
         {
             var window = options.ContextLength > 0 ? options.ContextLength : Math.Min(weights.ContextSize, LlamaModelOptions.DefaultContextCap);
-            var parameters = LLamaContextParams.Default();
-            parameters.n_ctx = (uint)(window * options.MaxParallelRequests);
-            parameters.n_batch = (uint)options.BatchSize;
-            parameters.n_ubatch = (uint)options.BatchSize;
-            parameters.n_seq_max = (uint)(options.MaxParallelRequests + options.PrefixCacheEntries);
-            var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
-            parameters.n_threads = threads;
-            parameters.n_threads_batch = threads;
-            parameters.kv_unified = true;
-            var context = SafeLLamaContextHandle.Create(weights.NativeHandle, parameters);
-            return new LlamaChatClient(options, weights, context, window);
+            var parameters = ContextParameters(options, window);
+            contexts.Add(SafeLLamaContextHandle.Create(weights.NativeHandle, parameters));
+            if (options.DraftModelPath is { } draftPath)
+            {
+                draftWeights = LoadWeights(draftPath);
+                if (draftWeights.NativeHandle.Vocab.Count != weights.NativeHandle.Vocab.Count)
+                {
+                    throw new InvalidDataException($"{draftPath}: the draft model has {draftWeights.NativeHandle.Vocab.Count} tokens in its vocabulary and {options.ModelPath} has {weights.NativeHandle.Vocab.Count}; a draft must share the model's vocabulary.");
+                }
+
+                contexts.Add(SafeLLamaContextHandle.Create(draftWeights.NativeHandle, parameters));
+            }
+
+            return new LlamaChatClient(options, weights, contexts[0], window, draftWeights, contexts.Count > 1 ? contexts[1] : null);
         }
         catch
         {
+            contexts.ForEach(c => c.Dispose());
+            draftWeights?.Dispose();
             weights.Dispose();
             throw;
         }
+    }
+
+    private static LLamaWeights LoadWeights(string path)
+    {
+        try
+        {
+            return LLamaWeights.LoadFromFile(new ModelParams(path) { GpuLayerCount = 0 });
+        }
+        catch (Exception e) when (e is LLama.Exceptions.LoadWeightsFailedException or LLama.Exceptions.RuntimeError)
+        {
+            throw new InvalidDataException($"{path}: llama.cpp could not load the model ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>One unified KV cache with room for every parallel request's window, shared by prefix and kept sequences.</summary>
+    private static LLamaContextParams ContextParameters(LlamaModelOptions options, int window)
+    {
+        var parameters = LLamaContextParams.Default();
+        parameters.n_ctx = (uint)(window * options.MaxParallelRequests);
+        parameters.n_batch = (uint)options.BatchSize;
+        parameters.n_ubatch = (uint)options.BatchSize;
+        parameters.n_seq_max = (uint)(options.MaxParallelRequests + options.PrefixCacheEntries);
+        var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        parameters.n_threads = threads;
+        parameters.n_threads_batch = threads;
+        parameters.kv_unified = true;
+        return parameters;
     }
 
     /// <inheritdoc />
@@ -145,6 +178,8 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
     {
         _scheduler.Dispose();
         _context.Dispose();
+        _draftContext?.Dispose();
+        _draftWeights?.Dispose();
         _weights.Dispose();
     }
 

@@ -36,6 +36,16 @@ public sealed class LlamaModelOptions
     /// </summary>
     public string? ChatTemplate { get; set; }
 
+    /// <summary>
+    /// A draft model for speculative decoding: a smaller or more quantized model with the same vocabulary (for example a
+    /// Q4_K_M copy of an F16 model). It proposes <see cref="DraftTokens"/> tokens that the model checks in one step.
+    /// Applies to greedy requests (temperature 0); sampled requests decode normally. Null turns it off.
+    /// </summary>
+    public string? DraftModelPath { get; set; }
+
+    /// <summary>Tokens the draft model proposes per step.</summary>
+    public int DraftTokens { get; set; } = 4;
+
     /// <summary>Cap on the window taken from the model when <see cref="ContextLength"/> is 0.</summary>
     public const int DefaultContextCap = 8192;
 
@@ -57,6 +67,12 @@ public sealed class LlamaModelOptions
         Check(PrefixCacheEntries is >= 0 and <= 64, nameof(PrefixCacheEntries), "must be between 0 and 64");
         Check(Threads >= 0, nameof(Threads), "must be 0 (every core) or positive");
         Check(BatchSize is >= 16 and <= 8192, nameof(BatchSize), "must be between 16 and 8192");
+        Check(DraftTokens is >= 1 and <= 32, nameof(DraftTokens), "must be between 1 and 32");
+        if (DraftModelPath is not null && !File.Exists(DraftModelPath))
+        {
+            throw new FileNotFoundException($"{DraftModelPath}: draft model file not found.", DraftModelPath);
+        }
+
         Check(DefaultTemperature is >= 0 and <= 5, nameof(DefaultTemperature), "must be between 0 and 5");
     }
 

@@ -33,12 +33,16 @@ internal sealed class DecodeScheduler : IDisposable
     private readonly SemaphoreSlim _signal = new(0);
     private readonly LLamaBatch _batch = new();
     private readonly Thread _thread;
+    private readonly DraftModel? _draft;
+    private readonly int _vocabulary;
     private volatile bool _stopping;
     private long _clock;
 
-    public DecodeScheduler(SafeLlamaModelHandle model, SafeLLamaContextHandle context, int maxParallel, int maxCached, int batchSize, int totalCells)
+    public DecodeScheduler(SafeLlamaModelHandle model, SafeLLamaContextHandle context, int maxParallel, int maxCached, int batchSize, int totalCells, DraftModel? draft = null)
     {
         _model = model;
+        _draft = draft;
+        _vocabulary = model.Vocab.Count;
         _context = context;
         _maxParallel = maxParallel;
         _maxCached = maxCached;
@@ -54,6 +58,12 @@ internal sealed class DecodeScheduler : IDisposable
 
     /// <summary>Decode steps run so far.</summary>
     public long Steps { get; private set; }
+
+    /// <summary>Tokens the draft model proposed so far (speculative decoding).</summary>
+    public long DraftedTokens { get; private set; }
+
+    /// <summary>Proposed tokens the target model confirmed.</summary>
+    public long AcceptedTokens { get; private set; }
 
     /// <summary>Queues a request; its events arrive on <see cref="GenerationRequest.Events"/>.</summary>
     public void Submit(GenerationRequest request)
@@ -174,7 +184,7 @@ internal sealed class DecodeScheduler : IDisposable
 
         // Room: running requests hold their reservations, kept prefixes their length. Drop kept prefixes, least
         // recently used first (the source last), until the new reservation fits.
-        while (Reserved() + request.Reservation > _totalCells)
+        while (Reserved() + request.Reservation + Margin > _totalCells)
         {
             var victim = _slots.Where(s => s.Request is null && s.Tokens.Count > 0 && s != source).MinBy(s => s.LastUsed)
                 ?? (source is { Request: null } ? source : null);
@@ -223,6 +233,12 @@ internal sealed class DecodeScheduler : IDisposable
         {
             if (slot.Request is not null && slot.Pending is { } token)
             {
+                if (_draft is not null && slot.Request.Sampling.IsGreedy && slot.Request.MaxTokens - slot.Generated >= 2)
+                {
+                    Speculate(slot, token);
+                    continue;
+                }
+
                 slot.BatchIndex = _batch.TokenCount;
                 _batch.Add(token, slot.Tokens.Count, slot.Id, true);
                 slot.Tokens.Add(token);
@@ -264,23 +280,96 @@ internal sealed class DecodeScheduler : IDisposable
 
         foreach (var slot in _slots)
         {
-            if (slot.Request is null || slot.BatchIndex < 0)
+            if (slot.Request is null)
             {
                 continue;
             }
 
-            var index = slot.BatchIndex;
-            slot.BatchIndex = -1;
-            Sample(slot, index);
+            if (slot.Proposal is not null)
+            {
+                Verify(slot);
+            }
+            else if (slot.BatchIndex >= 0)
+            {
+                var index = slot.BatchIndex;
+                slot.BatchIndex = -1;
+                Emit(slot, slot.Sampler!.Sample(_context, index));
+            }
         }
 
         return true;
     }
 
-    private void Sample(Slot slot, int index)
+    /// <summary>
+    /// Speculative step for a greedy request: the draft model proposes the next tokens, and the pending token plus the
+    /// proposal go into this step's batch, so the target model scores every position at once.
+    /// </summary>
+    private void Speculate(Slot slot, LLamaToken pending)
     {
         var request = slot.Request!;
-        var token = slot.Sampler!.Sample(_context, index);
+        var text = new List<LLamaToken>(slot.Tokens.Count + 1);
+        text.AddRange(slot.Tokens);
+        text.Add(pending);
+        var proposal = _draft!.Propose(slot.Id, slot.DraftTokens, text, _vocabulary);
+        // Never propose more than the reply may still hold: each accepted token and the target's own next one count.
+        var length = Math.Min(proposal.Length, request.MaxTokens - slot.Generated - 1);
+        slot.Proposal = proposal[..length];
+        slot.VerifyFrom = _batch.TokenCount;
+        _batch.Add(pending, slot.Tokens.Count, slot.Id, true);
+        slot.Tokens.Add(pending);
+        foreach (var token in slot.Proposal)
+        {
+            _batch.Add(token, slot.Tokens.Count, slot.Id, true);
+            slot.Tokens.Add(token);
+        }
+
+        slot.Pending = null;
+    }
+
+    /// <summary>
+    /// Keeps the longest run of proposed tokens the target model would have chosen itself, plus the target's own next
+    /// token, and removes the rejected tail from the cache.
+    /// </summary>
+    private void Verify(Slot slot)
+    {
+        var proposal = slot.Proposal!;
+        slot.Proposal = null;
+        var chosen = new List<LLamaToken>(proposal.Length + 1);
+        var accepted = 0;
+        for (var j = 0; j <= proposal.Length; j++)
+        {
+            var token = DraftModel.ArgMax(_context, slot.VerifyFrom + j, _vocabulary);
+            chosen.Add(token);
+            if (j == proposal.Length || proposal[j] != token)
+            {
+                break;
+            }
+
+            accepted++;
+        }
+
+        DraftedTokens += proposal.Length;
+        AcceptedTokens += accepted;
+        var keep = slot.Tokens.Count - proposal.Length + accepted;
+        if (keep < slot.Tokens.Count)
+        {
+            _context.MemorySequenceRemove(slot.Id, keep, -1);
+            slot.Tokens.RemoveRange(keep, slot.Tokens.Count - keep);
+        }
+
+        foreach (var token in chosen)
+        {
+            if (!Emit(slot, token))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Hands a chosen token to its request; false when the request has finished.</summary>
+    private bool Emit(Slot slot, LLamaToken token)
+    {
+        var request = slot.Request!;
         slot.Generated++;
         if (slot.Generated == 1)
         {
@@ -290,7 +379,7 @@ internal sealed class DecodeScheduler : IDisposable
         if (token.IsEndOfGeneration(_model.Vocab))
         {
             Finish(slot, GenerationFinish.Stop);
-            return;
+            return false;
         }
 
         slot.Decoder!.Add(token);
@@ -303,15 +392,17 @@ internal sealed class DecodeScheduler : IDisposable
         if (slot.Stops.Stopped)
         {
             Finish(slot, GenerationFinish.Stop);
+            return false;
         }
-        else if (slot.Generated >= request.MaxTokens)
+
+        if (slot.Generated >= request.MaxTokens)
         {
             Finish(slot, GenerationFinish.Length);
+            return false;
         }
-        else
-        {
-            slot.Pending = token;
-        }
+
+        slot.Pending = token;
+        return true;
     }
 
     private void Finish(Slot slot, GenerationFinish reason)
@@ -357,9 +448,14 @@ internal sealed class DecodeScheduler : IDisposable
             _context.MemorySequenceRemove(slot.Id, -1, -1);
             slot.Tokens.Clear();
         }
+
+        _draft?.Clear(slot.Id, slot.DraftTokens);
     }
 
-    private int Reserved() => _slots.Sum(s => s.Request is { } r ? Math.Max(r.Reservation, s.Tokens.Count) : s.Tokens.Count);
+    private int Reserved() => _slots.Sum(s => s.Request is { } r ? Math.Max(r.Reservation, s.Tokens.Count) + Margin : s.Tokens.Count);
+
+    /// <summary>Cells a running request may hold beyond its reservation: unverified draft tokens.</summary>
+    private int Margin => _draft?.ProposalLength ?? 0;
 
     private void FailAll(Exception error)
     {
@@ -398,6 +494,15 @@ internal sealed class DecodeScheduler : IDisposable
         /// <summary>The tokens this sequence holds in the cache, position by position.</summary>
         public List<LLamaToken> Tokens { get; } = [];
 
+        /// <summary>The tokens the draft model's sequence of the same id holds.</summary>
+        public List<LLamaToken> DraftTokens { get; } = [];
+
+        /// <summary>Draft tokens in this step's batch awaiting the target's verdict.</summary>
+        public LLamaToken[]? Proposal { get; set; }
+
+        /// <summary>Batch index of the first position being verified.</summary>
+        public int VerifyFrom { get; set; }
+
         public GenerationRequest? Request { get; private set; }
 
         public int Prefilled { get; set; }
@@ -427,6 +532,7 @@ internal sealed class DecodeScheduler : IDisposable
             Shared = shared;
             Generated = 0;
             Pending = null;
+            Proposal = null;
             BatchIndex = -1;
             FirstTokenAt = 0;
             Sampler = request.Sampling.CreateChain();
@@ -438,6 +544,7 @@ internal sealed class DecodeScheduler : IDisposable
         {
             Request = null;
             Pending = null;
+            Proposal = null;
             BatchIndex = -1;
             Sampler?.Dispose();
             Sampler = null;

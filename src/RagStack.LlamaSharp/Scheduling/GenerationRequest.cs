@@ -9,6 +9,9 @@ internal sealed record SamplingSettings(float Temperature, float TopP, int TopK,
     /// <summary>Greedy decoding: always the most likely token.</summary>
     public static SamplingSettings Greedy { get; } = new(0, 1, 0, 0, 0, 0);
 
+    /// <summary>True when the next token is always the most likely one, so a draft model's guesses can be checked exactly.</summary>
+    public bool IsGreedy => Temperature <= 0 && FrequencyPenalty == 0 && PresencePenalty == 0;
+
     /// <summary>Builds the llama.cpp sampler chain for these settings.</summary>
     public SafeLLamaSamplerChainHandle CreateChain()
     {

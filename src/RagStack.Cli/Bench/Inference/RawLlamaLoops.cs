@@ -170,6 +170,97 @@ internal static class RawLlamaLoops
         return (cold, Stopwatch.GetElapsedTime(start));
     }
 
+    /// <summary>
+    /// Greedy speculative decoding of one stream: the draft proposes <paramref name="draftTokens"/> tokens, the target
+    /// evaluates them in one batch, keeps the agreeing run plus its own next token, and both caches drop the rest.
+    /// Returns generated tokens per second after the first token and the share of proposals accepted.
+    /// </summary>
+    public static (double TokensPerSecond, double Acceptance) SpeculativeDecode(LLamaWeights target, SafeLLamaContextHandle targetContext, SafeLLamaContextHandle draftContext, LLamaToken[] prompt, int tokens, int draftTokens)
+    {
+        targetContext.MemoryClear();
+        draftContext.MemoryClear();
+        var vocabulary = target.NativeHandle.Vocab.Count;
+        var batch = new LLamaBatch();
+        var draftBatch = new LLamaBatch();
+        batch.AddRange(prompt, 0, LLamaSeqId.Zero, true);
+        Decode(targetContext, batch);
+        draftBatch.AddRange(prompt, 0, LLamaSeqId.Zero, false);
+        Decode(draftContext, draftBatch);
+
+        // Both caches hold the committed text, positions [0, committed); the pending token is chosen but not yet read.
+        var committed = prompt.Length;
+        var pending = Best(targetContext, batch.TokenCount - 1, vocabulary);
+        var first = Stopwatch.GetTimestamp();
+        var generated = 1;
+        long proposed = 0, accepted = 0;
+        while (generated < tokens)
+        {
+            var k = Math.Min(draftTokens, tokens - generated - 1);
+            var tail = new List<LLamaToken> { pending };
+            var inDraft = committed;
+            for (var j = 0; j < k; j++)
+            {
+                draftBatch.Clear();
+                draftBatch.Add(tail[^1], inDraft++, LLamaSeqId.Zero, true);
+                Decode(draftContext, draftBatch);
+                tail.Add(Best(draftContext, 0, vocabulary));
+            }
+
+            batch.Clear();
+            for (var j = 0; j < tail.Count; j++)
+            {
+                batch.Add(tail[j], committed + j, LLamaSeqId.Zero, true);
+            }
+
+            Decode(targetContext, batch);
+            var agreed = 0;
+            var next = Best(targetContext, 0, vocabulary);
+            while (agreed < k && tail[agreed + 1] == next)
+            {
+                agreed++;
+                next = Best(targetContext, agreed, vocabulary);
+            }
+
+            proposed += k;
+            accepted += agreed;
+            generated += agreed + 1;
+            var newCommitted = committed + 1 + agreed;
+            targetContext.MemorySequenceRemove(LLamaSeqId.Zero, newCommitted, -1);
+            draftContext.MemorySequenceRemove(LLamaSeqId.Zero, newCommitted, -1);
+            if (inDraft < newCommitted)
+            {
+                // Every guess was accepted (or none was made): the draft has not read the last committed token yet.
+                draftBatch.Clear();
+                for (var position = inDraft; position < newCommitted; position++)
+                {
+                    draftBatch.Add(tail[position - committed], position, LLamaSeqId.Zero, false);
+                }
+
+                Decode(draftContext, draftBatch);
+            }
+
+            committed = newCommitted;
+            pending = next;
+        }
+
+        return ((generated - 1) / Stopwatch.GetElapsedTime(first).TotalSeconds, proposed == 0 ? 0 : (double)accepted / proposed);
+    }
+
+    private static LLamaToken Best(SafeLLamaContextHandle context, int index, int vocabulary)
+    {
+        var logits = context.GetLogitsIth(index)[..vocabulary];
+        var best = 0;
+        for (var t = 1; t < logits.Length; t++)
+        {
+            if (logits[t] > logits[best])
+            {
+                best = t;
+            }
+        }
+
+        return best;
+    }
+
     private static SafeLLamaSamplerChainHandle Greedy()
     {
         var chain = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
