@@ -127,6 +127,9 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
     {
         ArgumentNullException.ThrowIfNull(messages);
         var request = CreateRequest(messages, options, cancellationToken);
+        using var activity = LlamaTelemetry.ActivitySource.StartActivity("generate");
+        activity?.SetTag("gen_ai.system", "llama.cpp");
+        activity?.SetTag("gen_ai.request.model", _metadata.DefaultModelId);
         _scheduler.Submit(request);
         var responseId = Guid.NewGuid().ToString("N");
         var modelId = _metadata.DefaultModelId;
@@ -138,6 +141,7 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
                     yield return new ChatResponseUpdate(ChatRole.Assistant, text.Text) { ResponseId = responseId, ModelId = modelId };
                     break;
                 case GenerationFinished done:
+                    Record(activity, done);
                     yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(new UsageDetails
                     {
                         InputTokenCount = done.PromptTokens,
@@ -158,6 +162,25 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
                     break;
             }
         }
+    }
+
+    private static void Record(System.Diagnostics.Activity? activity, GenerationFinished done)
+    {
+        var decodeSeconds = (done.Total - done.TimeToFirstToken).TotalSeconds;
+        LlamaTelemetry.Tokens.Add(done.PromptTokens - done.CachedPromptTokens, new KeyValuePair<string, object?>("kind", "prompt"));
+        LlamaTelemetry.Tokens.Add(done.CachedPromptTokens, new KeyValuePair<string, object?>("kind", "prompt_reused"));
+        LlamaTelemetry.Tokens.Add(done.GeneratedTokens, new KeyValuePair<string, object?>("kind", "generated"));
+        LlamaTelemetry.TimeToFirstToken.Record(done.TimeToFirstToken.TotalMilliseconds);
+        if (done.GeneratedTokens > 1 && decodeSeconds > 0)
+        {
+            LlamaTelemetry.DecodeRate.Record((done.GeneratedTokens - 1) / decodeSeconds);
+        }
+
+        activity?.SetTag("gen_ai.usage.input_tokens", done.PromptTokens);
+        activity?.SetTag("gen_ai.usage.output_tokens", done.GeneratedTokens);
+        activity?.SetTag("ragstack.prompt_tokens_reused", done.CachedPromptTokens);
+        activity?.SetTag("ragstack.time_to_first_token_ms", done.TimeToFirstToken.TotalMilliseconds);
+        activity?.SetTag("gen_ai.response.finish_reasons", done.Reason == GenerationFinish.Stop ? "stop" : "length");
     }
 
     /// <inheritdoc />

@@ -76,7 +76,7 @@ internal sealed class DecodeScheduler : IDisposable
 
         request.SubmittedAt = Stopwatch.GetTimestamp();
         _incoming.Enqueue(request);
-        request.CancellationToken.Register(static s => ((SemaphoreSlim)s!).Release(), _signal);
+        request.Registration = request.CancellationToken.Register(static s => ((SemaphoreSlim)s!).Release(), _signal);
         _signal.Release();
     }
 
@@ -128,7 +128,7 @@ internal sealed class DecodeScheduler : IDisposable
             var next = node.Next;
             if (node.Value.CancellationToken.IsCancellationRequested)
             {
-                node.Value.Events.Writer.TryComplete(new OperationCanceledException(node.Value.CancellationToken));
+                node.Value.Complete(new OperationCanceledException(node.Value.CancellationToken));
                 _waiting.Remove(node);
             }
 
@@ -139,7 +139,7 @@ internal sealed class DecodeScheduler : IDisposable
         {
             if (slot.Request is { } running && running.CancellationToken.IsCancellationRequested)
             {
-                running.Events.Writer.TryComplete(new OperationCanceledException(running.CancellationToken));
+                running.Complete(new OperationCanceledException(running.CancellationToken));
                 Release(slot);
             }
         }
@@ -422,7 +422,7 @@ internal sealed class DecodeScheduler : IDisposable
             slot.Generated,
             Stopwatch.GetElapsedTime(request.SubmittedAt, slot.FirstTokenAt == 0 ? now : slot.FirstTokenAt),
             Stopwatch.GetElapsedTime(request.SubmittedAt, now)));
-        request.Events.Writer.TryComplete();
+        request.Complete();
         Release(slot);
     }
 
@@ -461,13 +461,13 @@ internal sealed class DecodeScheduler : IDisposable
     {
         foreach (var slot in _slots)
         {
-            slot.Request?.Events.Writer.TryComplete(error);
+            slot.Request?.Complete(error);
             slot.Stop(0);
         }
 
         foreach (var request in _waiting.Concat(_incoming))
         {
-            request.Events.Writer.TryComplete(error);
+            request.Complete(error);
         }
 
         _waiting.Clear();

@@ -89,6 +89,16 @@ internal sealed class GenerationRequest
     /// <summary>When the request was handed to the scheduler (<see cref="System.Diagnostics.Stopwatch"/> ticks).</summary>
     public long SubmittedAt { get; set; }
 
+    /// <summary>Wakes the decode loop when the caller cancels; disposed when the request ends.</summary>
+    public CancellationTokenRegistration Registration { get; set; }
+
+    /// <summary>Ends the event stream (with <paramref name="error"/> when it failed) and drops the cancellation hook.</summary>
+    public void Complete(Exception? error = null)
+    {
+        Events.Writer.TryComplete(error);
+        Registration.Dispose();
+    }
+
     /// <summary>The most KV cells the request can occupy: its prompt and every token it may generate.</summary>
     public int Reservation => Prompt.Length + MaxTokens;
 }
