@@ -112,7 +112,7 @@ public sealed class ModelDownloader
         return new ModelDownloadResult(targetPath, length, actual, expected is not null, resumedFrom);
     }
 
-    /// <summary>Lower-case hex of a SHA-256 given by a user or a catalogue; rejects anything that is not 64 hex digits.</summary>
+    /// <summary>Lower-case hex of a SHA-256 given by a user or a catalogue; a <see cref="FormatException"/> for anything that is not 64 hex digits.</summary>
     internal static string NormalizeSha256(string sha256)
     {
         var trimmed = sha256.Trim();
@@ -123,7 +123,7 @@ public sealed class ModelDownloader
 
         if (trimmed.Length != 64 || !trimmed.All(char.IsAsciiHexDigit))
         {
-            throw new ArgumentException($"'{sha256}' is not a SHA-256 (64 hexadecimal digits).", nameof(sha256));
+            throw new FormatException($"'{sha256}' is not a SHA-256 (64 hexadecimal digits).");
         }
 
         return trimmed.ToLowerInvariant();
