@@ -95,6 +95,28 @@ public sealed class ModelDownloaderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_second_download_of_the_same_file_while_the_first_runs_is_refused_without_touching_its_bytes()
+    {
+        var url = _server.Serve("tiny.gguf", Model);
+        var downloader = new ModelDownloader(_http);
+        _server.StallNextResponseAfter(300_000);
+        using var cancel = new CancellationTokenSource();
+        var first = downloader.DownloadAsync(url, Target, cancellationToken: cancel.Token);
+        await _server.Stalled.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await Task.Delay(300);
+        var kept = new FileInfo(Partial).Length;
+
+        var error = await Assert.ThrowsAsync<ModelDownloadException>(() => downloader.DownloadAsync(url, Target));
+
+        Assert.Equal($"{Partial} is in use: another download of tiny.gguf is running.", error.Message);
+        Assert.Single(_server.Requests);
+        Assert.InRange(kept, 1, 300_000);
+        Assert.Equal(kept, new FileInfo(Partial).Length);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+    }
+
+    [Fact]
     public async Task A_wrong_sha256_deletes_the_download_and_names_the_file_and_both_hashes()
     {
         var url = _server.Serve("tiny.gguf", Model);

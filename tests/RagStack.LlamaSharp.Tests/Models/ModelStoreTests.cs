@@ -174,6 +174,19 @@ public sealed class ModelStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_corrupt_registry_is_reported_with_its_path_instead_of_being_overwritten()
+    {
+        var store = ModelStore.Open(_data.FullName);
+        var registry = Path.Combine(store.ModelsDirectory, "models.json");
+        await File.WriteAllTextAsync(registry, "{ not json");
+
+        var error = Assert.Throws<InvalidDataException>(() => store.List());
+
+        Assert.StartsWith($"{registry} is not a valid model registry", error.Message, StringComparison.Ordinal);
+        Assert.Equal("{ not json", await File.ReadAllTextAsync(registry));
+    }
+
+    [Fact]
     public async Task An_interrupted_pull_reports_the_bytes_it_can_resume_from()
     {
         var store = ModelStore.Open(_data.FullName);
