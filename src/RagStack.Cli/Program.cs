@@ -3,6 +3,7 @@ using RagStack.Cli.Bench.Inference;
 using RagStack.Cli.Docs;
 using RagStack.Cli.Evaluation;
 using RagStack.Cli.Ingest;
+using RagStack.Cli.Models;
 using RagStack.Cli.Search;
 using Spectre.Console.Cli;
 
@@ -35,6 +36,14 @@ app.Configure(config =>
         bench.AddCommand<SearchBenchCommand>("search").WithDescription("Hybrid search latency and HNSW recall over a large synthetic index.");
         bench.AddCommand<IngestBenchCommand>("ingest").WithDescription("Ingestion throughput against the raw embedding call on the same chunks.");
         bench.AddCommand<InferenceBenchCommand>("inference").WithDescription("The inference ladder (no cache → KV cache → batching → prefix reuse → speculative) beside raw llama.cpp loops.");
+    });
+    config.AddBranch("models", models =>
+    {
+        models.SetDescription("Inspect, quantize, list and download GGUF models.");
+        models.AddCommand<ModelsPullCommand>("pull").WithDescription("Download a generator model by catalogue name or URL; resumes and verifies.")
+            .WithExample("models", "pull", "qwen2.5-0.5b-instruct", "--use");
+        models.AddCommand<ModelsListCommand>("list").WithDescription("List the catalogue and the installed models.");
+        models.AddCommand<ModelsUseCommand>("use").WithDescription("Choose the default model for ask.");
     });
 });
 return await app.RunAsync(args);
