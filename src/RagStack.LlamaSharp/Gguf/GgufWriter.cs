@@ -100,7 +100,11 @@ public sealed class GgufWriter
         }
         finally
         {
-            File.Delete(temporary);
+            // File.Delete throws when the folder is missing, which would hide the error that brought us here.
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
         }
     }
 
