@@ -2,6 +2,7 @@ using RagStack.Cli.Bench;
 using RagStack.Cli.Docs;
 using RagStack.Cli.Evaluation;
 using RagStack.Cli.Ingest;
+using RagStack.Cli.Models;
 using RagStack.Cli.Search;
 using Spectre.Console.Cli;
 
@@ -33,6 +34,14 @@ app.Configure(config =>
         bench.SetDescription("Measure speed; prints our figures beside the reference.");
         bench.AddCommand<SearchBenchCommand>("search").WithDescription("Hybrid search latency and HNSW recall over a large synthetic index.");
         bench.AddCommand<IngestBenchCommand>("ingest").WithDescription("Ingestion throughput against the raw embedding call on the same chunks.");
+    });
+    config.AddBranch("models", models =>
+    {
+        models.SetDescription("Inspect, quantize, list and download GGUF models.");
+        models.AddCommand<ModelsInspectCommand>("inspect")
+            .WithDescription("Show a GGUF model's architecture, size, quantization, tokenizer and chat template.");
+        models.AddCommand<ModelsQuantizeCommand>("quantize")
+            .WithDescription("Quantize a GGUF model with llama.cpp (Q8_0, Q4_K_M, …).");
     });
 });
 return await app.RunAsync(args);

@@ -71,7 +71,7 @@ public sealed record GgufModelInfo
             Architecture = architecture,
             Name = Text("general.name"),
             ParameterCount = parameters,
-            FileType = Number("general.file_type") is { } fileType ? LlamaFileTypes.Name(fileType) : "unknown",
+            FileType = Number("general.file_type") is { } fileType ? LlamaFileTypes.Name(fileType) : GuessFileType(file),
             TensorTypeCounts = file.Tensors.GroupBy(t => t.Type).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
             BitsPerWeight = parameters == 0 ? 0 : dataBytes * 8.0 / parameters,
             FileSize = file.FileSize,
@@ -96,5 +96,18 @@ public sealed record GgufModelInfo
             { Type: not (GgufValueType.Array or GgufValueType.String or GgufValueType.Float32 or GgufValueType.Float64 or GgufValueType.Bool) } => value.AsInt64(),
             _ => null,
         } : null;
+    }
+
+    /// <summary>Older converters (llama2.c's among them) write no <c>general.file_type</c>; like llama.cpp, name the type most weight matrices have.</summary>
+    private static string GuessFileType(GgufFile file)
+    {
+        var matrices = file.Tensors.Where(t => t.Shape.Count >= 2).ToList();
+        if (matrices.Count == 0)
+        {
+            return "unknown";
+        }
+
+        var dominant = matrices.GroupBy(t => t.Type).OrderByDescending(g => g.Count()).First().Key;
+        return $"{dominant} (guessed)";
     }
 }

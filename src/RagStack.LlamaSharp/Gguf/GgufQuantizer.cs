@@ -5,6 +5,8 @@ namespace RagStack.LlamaSharp.Gguf;
 /// <summary>Quantizes a GGUF model with llama.cpp's own quantizer, writing the result only when it succeeds.</summary>
 public static class GgufQuantizer
 {
+    private const int MinimumBlock = 32;
+
     /// <summary>Quantizes <paramref name="inputPath"/> to <paramref name="type"/> at <paramref name="outputPath"/>; the output appears (or is replaced) only on success.</summary>
     /// <param name="inputPath">An F32, F16 or BF16 GGUF model (llama.cpp refuses to requantize quantized models).</param>
     /// <param name="outputPath">Where the quantized model goes; its folder must exist.</param>
@@ -37,6 +39,14 @@ public static class GgufQuantizer
         if (quantized is not null)
         {
             throw new GgufQuantizationException(inputPath, $"is already quantized (tensor '{quantized.Name}' is {quantized.Type}); quantize from the F32, F16 or BF16 model instead");
+        }
+
+        // llama.cpp quantizes 2-D weight tensors in blocks of 32 weights at least; a row length that does not divide has no
+        // fallback type for most targets and fails deep inside llama.cpp with nothing but a return code.
+        if (type is not (GgufQuantizationType.F16 or GgufQuantizationType.BF16)
+            && model.Tensors.FirstOrDefault(t => t.Shape.Count >= 2 && t.Name.EndsWith("weight", StringComparison.Ordinal) && t.Shape[0] % MinimumBlock != 0) is { } odd)
+        {
+            throw new GgufQuantizationException(inputPath, $"tensor '{odd.Name}' has rows of {odd.Shape[0]} weights; {type} needs rows in multiples of {MinimumBlock}");
         }
 
         // llama.cpp writes its output as it goes; writing beside the target and moving on success means a failure or a

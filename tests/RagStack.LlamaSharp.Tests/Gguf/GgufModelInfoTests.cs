@@ -106,5 +106,6 @@ public sealed class GgufModelInfoTests : IDisposable
         Assert.Equal(512, info.VocabularySize);
         Assert.Equal("llama", info.TokenizerModel);
         Assert.Equal(32.0, info.BitsPerWeight);
+        Assert.Equal("F32 (guessed)", info.FileType); // llama2.c's converter writes no general.file_type
     }
 }

@@ -114,4 +114,16 @@ public sealed class GgufQuantizerTests : IDisposable
         Assert.Equal("the previous model", File.ReadAllText(output));
         Assert.Equal(["no-architecture.gguf", "out.gguf"], _folder.Files().Order());
     }
+
+    [Fact]
+    public void Rows_that_do_not_split_into_blocks_of_32_are_named_instead_of_failing_inside_llama_cpp()
+    {
+        var input = _folder.Path("odd.gguf");
+        SyntheticLlama.Write(input, new SyntheticLlamaSpec { FeedForwardLength = 100 });
+
+        var error = Assert.Throws<GgufQuantizationException>(() => GgufQuantizer.Quantize(input, _folder.Path("q8.gguf"), GgufQuantizationType.Q8_0));
+
+        Assert.Equal("tensor 'blk.0.ffn_down.weight' has rows of 100 weights; Q8_0 needs rows in multiples of 32", error.Reason);
+        Assert.Equal(["odd.gguf"], _folder.Files());
+    }
 }
