@@ -10,6 +10,7 @@ public sealed class GgufFile
 
     internal const uint Magic = 0x46554747; // "GGUF" read as a little-endian uint32
     internal const int MaxDimensions = 4;    // GGML_MAX_DIMS
+    internal const int MaxAlignment = 1 << 20; // real files use 32; anything near this is corrupt
 
     private readonly Dictionary<string, GgufTensorInfo> _tensorsByName;
 
@@ -18,8 +19,8 @@ public sealed class GgufFile
         Path = path;
         Version = version;
         FileSize = fileSize;
-        Metadata = metadata;
-        Tensors = tensors;
+        Metadata = new System.Collections.ObjectModel.ReadOnlyDictionary<string, GgufValue>(metadata); // keeps the file's order
+        Tensors = tensors.AsReadOnly();
         Alignment = alignment;
         DataOffset = dataOffset;
         _tensorsByName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
@@ -166,7 +167,7 @@ public sealed class GgufFile
             var alignment = DefaultAlignment;
             if (metadata.TryGetValue("general.alignment", out var alignmentValue))
             {
-                if (alignmentValue.Value is not uint a || a == 0 || (a & (a - 1)) != 0 || a > 1 << 20)
+                if (alignmentValue.Value is not uint a || a == 0 || (a & (a - 1)) != 0 || a > MaxAlignment)
                 {
                     throw Fail($"general.alignment must be a uint32 power of two, found {alignmentValue.Type} {alignmentValue}");
                 }

@@ -16,9 +16,9 @@ public sealed class GgufWriter
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentNullException.ThrowIfNull(value);
-        if (key == "general.alignment" && (value.Value is not uint a || a == 0 || (a & (a - 1)) != 0))
+        if (key == "general.alignment" && (value.Value is not uint a || a == 0 || (a & (a - 1)) != 0 || a > GgufFile.MaxAlignment))
         {
-            throw new ArgumentException("general.alignment must be a uint32 power of two.", nameof(value));
+            throw new ArgumentException($"general.alignment must be a uint32 power of two up to {GgufFile.MaxAlignment}.", nameof(value));
         }
 
         _metadata[key] = value;
@@ -176,10 +176,10 @@ public sealed class GgufWriter
 
     private static void Pad(Stream stream, int alignment)
     {
-        var padding = GgufFile.Align(stream.Position, alignment) - stream.Position;
-        Span<byte> zeros = stackalloc byte[(int)padding];
-        zeros.Clear();
-        stream.Write(zeros);
+        var padding = (int)(GgufFile.Align(stream.Position, alignment) - stream.Position);
+        Span<byte> zeros = padding <= 256 ? stackalloc byte[256] : new byte[padding];
+        zeros[..padding].Clear();
+        stream.Write(zeros[..padding]);
     }
 
     private static void WriteString(BinaryWriter writer, string value)

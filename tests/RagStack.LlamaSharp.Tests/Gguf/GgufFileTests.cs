@@ -162,6 +162,31 @@ public sealed class GgufFileTests : IDisposable
     }
 
     [Fact]
+    public void A_repeated_key_or_an_alignment_that_is_not_a_power_of_two_is_named()
+    {
+        var repeated = Raw("repeated.gguf", w =>
+        {
+            Header(w, 3, tensors: 0, entries: 2);
+            for (var i = 0; i < 2; i++)
+            {
+                Key(w, "general.name");
+                w.Write((uint)GgufValueType.Bool);
+                w.Write((byte)1);
+            }
+        });
+        var alignment = Raw("alignment.gguf", w =>
+        {
+            Header(w, 3, tensors: 0, entries: 1);
+            Key(w, "general.alignment");
+            w.Write((uint)GgufValueType.UInt32);
+            w.Write(48u);
+        });
+
+        Assert.Equal("metadata key 'general.name' appears twice", Assert.Throws<GgufFormatException>(() => GgufFile.Read(repeated)).Reason);
+        Assert.StartsWith("general.alignment must be a uint32 power of two, found UInt32 48", Assert.Throws<GgufFormatException>(() => GgufFile.Read(alignment)).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_missing_file_throws_file_not_found()
     {
         Assert.Throws<FileNotFoundException>(() => GgufFile.Read(_folder.Path("absent.gguf")));
