@@ -187,6 +187,22 @@ public sealed class GgufFileTests : IDisposable
     }
 
     [Fact]
+    public void Reading_a_model_reads_its_header_but_not_its_tensor_data()
+    {
+        var path = _folder.Path("model.gguf");
+        SyntheticLlama.Write(path, new SyntheticLlamaSpec { EmbeddingLength = 512, Heads = 8, KvHeads = 8, FeedForwardLength = 1536 });
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var file = GgufFile.Read(path);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        var dataBytes = file.Tensors.Sum(t => t.ByteSize);
+        Assert.True(dataBytes > 30_000_000, $"the model should dwarf its header ({dataBytes} bytes of tensor data)");
+        Assert.InRange(allocated, 0, 2_000_000);
+        Assert.Equal(file.FileSize, file.DataOffset + file.Tensors[^1].Offset + file.Tensors[^1].ByteSize, tolerance: file.Alignment);
+    }
+
+    [Fact]
     public void A_missing_file_throws_file_not_found()
     {
         Assert.Throws<FileNotFoundException>(() => GgufFile.Read(_folder.Path("absent.gguf")));
