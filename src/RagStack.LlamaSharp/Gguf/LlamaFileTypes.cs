@@ -22,7 +22,11 @@ internal static class LlamaFileTypes
             return $"unknown ({fileType})";
         }
 
-        var name = ((LLamaFtype)(int)fileType).ToString();
+        var name = (LLamaFtype)(int)fileType switch
+        {
+            LLamaFtype.MOSTLY_IQ3_K_XS => "IQ3_XS", // LLamaSharp's spelling differs from llama.cpp's LLAMA_FTYPE_MOSTLY_IQ3_XS
+            var known => known.ToString(),
+        };
         foreach (var prefix in (ReadOnlySpan<string>)["LLAMA_FTYPE_MOSTLY_", "MOSTLY_", "ALL_"])
         {
             if (name.StartsWith(prefix, StringComparison.Ordinal))

@@ -79,6 +79,7 @@ public sealed class GgufModelInfoTests : IDisposable
     [InlineData(15, "Q4_K_M")]
     [InlineData(17, "Q5_K_M")]
     [InlineData(18, "Q6_K")]
+    [InlineData(22, "IQ3_XS")]
     [InlineData(32, "BF16")]
     [InlineData(4242, "unknown (4242)")]
     public void File_type_numbers_map_to_llama_cpp_names(uint fileType, string name)
