@@ -45,5 +45,13 @@ app.Configure(config =>
         models.AddCommand<ModelsListCommand>("list").WithDescription("List the catalogue and the installed models.");
         models.AddCommand<ModelsUseCommand>("use").WithDescription("Choose the default model for ask.");
     });
+    config.AddBranch("models", models =>
+    {
+        models.SetDescription("Inspect, quantize, list and download GGUF models.");
+        models.AddCommand<ModelsInspectCommand>("inspect")
+            .WithDescription("Show a GGUF model's architecture, size, quantization, tokenizer and chat template.");
+        models.AddCommand<ModelsQuantizeCommand>("quantize")
+            .WithDescription("Quantize a GGUF model with llama.cpp (Q8_0, Q4_K_M, …).");
+    });
 });
 return await app.RunAsync(args);
