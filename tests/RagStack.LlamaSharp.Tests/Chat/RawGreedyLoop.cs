@@ -3,7 +3,7 @@ using LLama;
 using LLama.Common;
 using LLama.Native;
 
-namespace RagStack.LlamaSharp.Tests.Support;
+namespace RagStack.LlamaSharp.Tests.Chat;
 
 /// <summary>
 /// Greedy generation written straight against LLamaSharp's native API, with none of RagStack's code: the reference the

@@ -1,15 +1,21 @@
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using RagStack.Generation;
-using RagStack.LlamaSharp.Tests.Support;
-using Xunit;
 
-namespace RagStack.LlamaSharp.Tests;
+namespace RagStack.LlamaSharp.Tests.Chat;
 
-/// <summary>The chat client on a real pretrained model (stories260K) run by llama.cpp.</summary>
-public sealed class LlamaChatClientTests
+/// <summary>
+/// What <see cref="LlamaChatClient"/> promises, on real llama.cpp: run against the real pretrained stories260K (when
+/// ../shared has it) and against a model our GGUF writer builds on the spot (always).
+/// </summary>
+public abstract class ChatClientContract
 {
     private static readonly ChatOptions Greedy = new() { Temperature = 0, MaxOutputTokens = 40 };
+
+    /// <summary>The GGUF model under test; skips the test when it is absent.</summary>
+    protected abstract string ModelPath { get; }
+
+    private LlamaChatClient Load(Action<LlamaModelOptions>? configure = null) => Load(ModelPath, configure);
 
     private static LlamaChatClient Load(string path, Action<LlamaModelOptions>? configure = null)
     {
@@ -23,7 +29,7 @@ public sealed class LlamaChatClientTests
     [SkippableFact]
     public async Task Greedy_reply_matches_a_raw_llama_cpp_loop_over_the_same_prompt()
     {
-        var path = SharedModels.Stories260K;
+        var path = ModelPath;
         using var client = Load(path);
         var messages = Ask("Once upon a time there was a little cat.");
 
@@ -39,7 +45,7 @@ public sealed class LlamaChatClientTests
     [SkippableFact]
     public async Task Streaming_yields_text_then_usage_with_the_prompt_token_count()
     {
-        using var client = Load(SharedModels.Stories260K);
+        using var client = Load();
         var messages = Ask("Tom had a red ball.");
         var updates = new List<ChatResponseUpdate>();
         await foreach (var update in client.GetStreamingResponseAsync(messages, Greedy))
@@ -49,6 +55,7 @@ public sealed class LlamaChatClientTests
 
         var usage = updates.SelectMany(u => u.Contents).OfType<UsageContent>().Single().Details;
         Assert.True(updates.Count(u => u.Text.Length > 0) >= 2, "the reply should arrive in several pieces");
+        Assert.Equal(string.Concat(updates.Select(u => u.Text)), (await client.GetResponseAsync(messages, Greedy)).Text);
         Assert.Equal(client.CountPromptTokens(messages), usage.InputTokenCount);
         Assert.InRange(usage.OutputTokenCount!.Value, 1, 40);
         Assert.NotNull(updates[^1].FinishReason);
@@ -57,7 +64,7 @@ public sealed class LlamaChatClientTests
     [SkippableFact]
     public async Task Max_output_tokens_ends_the_reply_with_finish_reason_length()
     {
-        using var client = Load(SharedModels.Stories260K);
+        using var client = Load();
 
         var reply = await client.GetResponseAsync(Ask("Lily went to the park."), new ChatOptions { Temperature = 0, MaxOutputTokens = 5 });
 
@@ -68,12 +75,11 @@ public sealed class LlamaChatClientTests
     [SkippableFact]
     public async Task A_stop_sequence_ends_the_reply_and_is_never_shown()
     {
-        using var client = Load(SharedModels.Stories260K);
+        using var client = Load();
         var messages = Ask("Once upon a time there was a little cat.");
         var free = (await client.GetResponseAsync(messages, Greedy)).Text;
-        var words = free.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        Skip.If(words.Length < 4, "the model's reply is too short to pick a stop word from");
-        var stop = words[3];
+        Assert.True(free.Length >= 12, $"the reply is too short to pick a stop sequence from: '{free}'");
+        var stop = free.Substring(8, 3);
 
         var cut = await client.GetResponseAsync(messages, new ChatOptions { Temperature = 0, MaxOutputTokens = 40, StopSequences = [stop] });
 
@@ -84,7 +90,7 @@ public sealed class LlamaChatClientTests
     [SkippableFact]
     public async Task Concurrent_requests_each_get_the_reply_they_would_get_alone()
     {
-        using var client = Load(SharedModels.Stories260K, o => o.MaxParallelRequests = 4);
+        using var client = Load(o => o.MaxParallelRequests = 4);
         string[] prompts = ["The dog ran fast.", "Sue liked to sing.", "A big tree stood in the yard.", "Ben saw a bird.", "The sun was hot.", "Mia had a toy car."];
         var alone = new List<string>();
         foreach (var prompt in prompts)
@@ -100,7 +106,7 @@ public sealed class LlamaChatClientTests
     [SkippableFact]
     public async Task A_second_request_over_the_same_context_reuses_the_evaluated_prefix()
     {
-        using var client = Load(SharedModels.Stories260K);
+        using var client = Load();
         var context = string.Join(" ", Enumerable.Repeat("The little girl played with her dog in the big green park.", 12));
         ChatMessage[] first = [new(ChatRole.System, context), new(ChatRole.User, "What did she do?")];
         ChatMessage[] second = [new(ChatRole.System, context), new(ChatRole.User, "Who was with her?")];
@@ -118,7 +124,7 @@ public sealed class LlamaChatClientTests
     [SkippableFact]
     public async Task A_reused_prefix_gives_the_same_reply_as_a_cold_start()
     {
-        var path = SharedModels.Stories260K;
+        var path = ModelPath;
         var context = string.Join(" ", Enumerable.Repeat("Tim and Sam built a tall tower of blocks.", 10));
         ChatMessage[] warmUp = [new(ChatRole.System, context), new(ChatRole.User, "Then what?")];
         ChatMessage[] question = [new(ChatRole.System, context), new(ChatRole.User, "What fell?")];
@@ -136,7 +142,7 @@ public sealed class LlamaChatClientTests
     [SkippableFact]
     public async Task Cancelling_a_stream_stops_it_promptly_and_the_model_serves_the_next_request()
     {
-        using var client = Load(SharedModels.Stories260K);
+        using var client = Load();
         using var cancel = new CancellationTokenSource();
         var received = 0;
         var clock = Stopwatch.StartNew();
@@ -161,7 +167,7 @@ public sealed class LlamaChatClientTests
     [SkippableFact]
     public async Task A_prompt_longer_than_the_window_is_refused_with_a_clear_error()
     {
-        using var client = Load(SharedModels.Stories260K, o => o.ContextLength = 64);
+        using var client = Load(o => o.ContextLength = 64);
         var longPrompt = string.Join(" ", Enumerable.Repeat("The cat sat on the mat.", 40));
 
         var error = await Assert.ThrowsAsync<ContextWindowExceededException>(() => client.GetResponseAsync(Ask(longPrompt), Greedy));
@@ -173,7 +179,7 @@ public sealed class LlamaChatClientTests
     [SkippableFact]
     public async Task A_reply_that_would_pass_the_window_edge_ends_there_instead_of_failing()
     {
-        using var client = Load(SharedModels.Stories260K, o => o.ContextLength = 64);
+        using var client = Load(o => o.ContextLength = 64);
         var messages = Ask("The cat sat on the mat. The dog sat on the rug.");
         var room = 64 - client.CountPromptTokens(messages);
 
@@ -185,7 +191,7 @@ public sealed class LlamaChatClientTests
     [SkippableFact]
     public async Task The_same_seed_gives_the_same_sampled_reply()
     {
-        using var client = Load(SharedModels.Stories260K);
+        using var client = Load();
         var options = new ChatOptions { Temperature = 1.0f, Seed = 42, MaxOutputTokens = 30 };
 
         var first = await client.GetResponseAsync(Ask("Once upon a time"), options);
@@ -195,58 +201,13 @@ public sealed class LlamaChatClientTests
     }
 
     [SkippableFact]
-    public void A_model_without_a_chat_template_uses_the_documented_transcript()
-    {
-        using var client = Load(SharedModels.Stories260K);
-
-        Assert.StartsWith("transcript", client.ChatTemplate, StringComparison.Ordinal);
-        Assert.Equal(
-            client.CountTokens("System: Be brief.\n\nUser: Hi\n\nAssistant:") + 1,
-            client.CountPromptTokens([new(ChatRole.System, "Be brief."), new(ChatRole.User, "Hi")]));
-    }
-
-    [SkippableFact]
-    public void A_built_in_template_can_be_chosen_by_name()
-    {
-        using var client = Load(SharedModels.Stories260K, o => o.ChatTemplate = "chatml");
-
-        Assert.Contains("chatml", client.ChatTemplate, StringComparison.Ordinal);
-        Assert.True(client.CountPromptTokens([new(ChatRole.User, "Hi")]) > client.CountTokens("Hi") + 5);
-    }
-
-    [SkippableFact]
     public void The_client_offers_its_token_counter_to_callers_that_pack_prompts()
     {
-        using var client = Load(SharedModels.Stories260K);
+        using var client = Load();
 
         var counter = ((IChatClient)client).GetService<IChatTokenCounter>();
 
         Assert.Same(client, counter);
         Assert.Equal(512, counter!.ContextLength);
-    }
-
-    [Fact]
-    public void A_missing_model_file_is_named_in_the_error()
-    {
-        var error = Assert.Throws<FileNotFoundException>(() => LlamaChatClient.Load(new LlamaModelOptions { ModelPath = "/nonexistent/model.gguf" }));
-
-        Assert.Contains("/nonexistent/model.gguf", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void A_file_that_is_not_a_model_is_refused_with_its_name()
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"not-a-model-{Guid.NewGuid():N}.gguf");
-        File.WriteAllText(path, "this is not a GGUF file");
-        try
-        {
-            var error = Assert.Throws<InvalidDataException>(() => LlamaChatClient.Load(new LlamaModelOptions { ModelPath = path }));
-
-            Assert.Contains(path, error.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
     }
 }
