@@ -35,6 +35,7 @@ app.Configure(config =>
         bench.SetDescription("Measure speed; prints our figures beside the reference.");
         bench.AddCommand<SearchBenchCommand>("search").WithDescription("Hybrid search latency and HNSW recall over a large synthetic index.");
         bench.AddCommand<IngestBenchCommand>("ingest").WithDescription("Ingestion throughput against the raw embedding call on the same chunks.");
+        bench.AddCommand<QuantizationBenchCommand>("quantization").WithDescription("F32 → F16/Q8_0/Q4_K_M…: size, memory, speed and KL divergence against F32, beside the usual claims.");
         bench.AddCommand<InferenceBenchCommand>("inference").WithDescription("The inference ladder (no cache → KV cache → batching → prefix reuse → speculative) beside raw llama.cpp loops.");
     });
     config.AddBranch("models", models =>

@@ -41,9 +41,10 @@ public static class GgufQuantizer
             throw new GgufQuantizationException(inputPath, $"is already quantized (tensor '{quantized.Name}' is {quantized.Type}); quantize from the F32, F16 or BF16 model instead");
         }
 
-        // llama.cpp quantizes 2-D weight tensors in blocks of 32 weights at least; a row length that does not divide has no
-        // fallback type for most targets and fails deep inside llama.cpp with nothing but a return code.
-        if (type is not (GgufQuantizationType.F16 or GgufQuantizationType.BF16)
+        // llama.cpp quantizes 2-D weight tensors in blocks of 32 weights; for the k-quant mixes it falls back to another
+        // type (down to F16) for rows that do not divide, but the plain block types have no fallback and fail deep inside
+        // llama.cpp with nothing but a return code.
+        if (type is GgufQuantizationType.Q8_0 or GgufQuantizationType.Q5_1 or GgufQuantizationType.Q5_0 or GgufQuantizationType.Q4_1 or GgufQuantizationType.Q4_0
             && model.Tensors.FirstOrDefault(t => t.Shape.Count >= 2 && t.Name.EndsWith("weight", StringComparison.Ordinal) && t.Shape[0] % MinimumBlock != 0) is { } odd)
         {
             throw new GgufQuantizationException(inputPath, $"tensor '{odd.Name}' has rows of {odd.Shape[0]} weights; {type} needs rows in multiples of {MinimumBlock}");

@@ -126,4 +126,19 @@ public sealed class GgufQuantizerTests : IDisposable
         Assert.Equal("tensor 'blk.0.ffn_down.weight' has rows of 100 weights; Q8_0 needs rows in multiples of 32", error.Reason);
         Assert.Equal(["odd.gguf"], _folder.Files());
     }
+
+    [Fact]
+    public void A_k_quant_mix_quantizes_odd_rows_through_llama_cpp_fallback_types()
+    {
+        var input = _folder.Path("odd.gguf");
+        var output = _folder.Path("q4km.gguf");
+        SyntheticLlama.Write(input, new SyntheticLlamaSpec { FeedForwardLength = 100 });
+
+        GgufQuantizer.Quantize(input, output, GgufQuantizationType.Q4_K_M);
+
+        var tensors = GgufFile.Read(output).Tensors;
+        Assert.Contains(tensors, t => t.Name == "blk.0.ffn_down.weight" && t.Type is GgufTensorType.F16 or GgufTensorType.F32);
+        Assert.Contains(tensors, t => t.Type is GgufTensorType.Q5_0 or GgufTensorType.Q8_0 or GgufTensorType.Q4_K or GgufTensorType.Q6_K);
+        Assert.Equal(4, GreedyGeneration.Run(output, "the world", tokens: 4).Generated.Length);
+    }
 }

@@ -7,6 +7,7 @@ using LLama.Native;
 using Microsoft.Extensions.AI;
 using RagStack.Cli.Hosting;
 using RagStack.LlamaSharp;
+using RagStack.LlamaSharp.Gguf;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -128,6 +129,49 @@ internal sealed class InferenceBenchCommand : AsyncCommand<InferenceBenchCommand
         });
         rows.Add(new("4 prefix reuse", $"1st request, TTFT, {settings.ContextTokens}-token context", oursPrefix.Cold, rawPrefix.Cold, "ms", ""));
         rows.Add(new("4 prefix reuse", $"2nd request, same context = {oursPrefix.Warm / oursPrefix.Cold:F3}× 1st", oursPrefix.Warm, rawPrefix.Warm, "ms", "≤ 0.25× 1st"));
+
+        // 5. Speculative decoding: a Q4_K_M copy of the model drafts, the model itself verifies.
+        var draft = BenchModels.Quantized(model, GgufQuantizationType.Q4_K_M, settings.WorkDir, threads);
+        await SpeculativeRowsAsync(settings, "synthetic", model, draft, weights, threads, window, promptTokens[0], prompts[0], rows, cancellationToken);
+        if (BenchModels.SharedModel("stories260K.gguf") is { } stories)
+        {
+            var storiesDraft = BenchModels.Quantized(stories, GgufQuantizationType.Q4_K_M, settings.WorkDir, threads);
+            using var storiesWeights = LLamaWeights.LoadFromFile(new ModelParams(stories) { GpuLayerCount = 0 });
+            var storyPrompt = "Once upon a time, there was a little girl named Lily. She loved to play";
+            var storyTokens = storiesWeights.NativeHandle.Tokenize(Transcript(storyPrompt), storiesWeights.NativeHandle.Vocab.ShouldAddBOS, true, Encoding.UTF8);
+            await SpeculativeRowsAsync(settings, "stories260K", stories, storiesDraft, storiesWeights, threads, window, storyTokens, storyPrompt, rows, cancellationToken);
+        }
+    }
+
+    private static async Task SpeculativeRowsAsync(Settings settings, string label, string model, string draft, LLamaWeights weights, int threads, int window, LLamaToken[] promptTokens, string prompt, List<Row> rows, CancellationToken cancellationToken)
+    {
+        const int draftTokens = 4;
+        var n = settings.Tokens * 2;
+        var greedy = new ChatOptions { Temperature = 0, MaxOutputTokens = n, StopSequences = [] };
+        ChatMessage[] messages = [new ChatMessage(ChatRole.User, prompt)];
+        using var plain = LlamaChatClient.Load(new LlamaModelOptions { ModelPath = model, ContextLength = window, MaxParallelRequests = 1, Threads = threads });
+        using var speculative = LlamaChatClient.Load(new LlamaModelOptions { ModelPath = model, ContextLength = window, MaxParallelRequests = 1, Threads = threads, DraftModelPath = draft, DraftTokens = draftTokens });
+        await plain.GetResponseAsync(messages, new ChatOptions { Temperature = 0, MaxOutputTokens = 4 }, cancellationToken);
+        await speculative.GetResponseAsync(messages, new ChatOptions { Temperature = 0, MaxOutputTokens = 4 }, cancellationToken);
+        var oursPlain = await MedianAsync(settings.Repeat, async () => DecodeRate(await plain.GetResponseAsync(messages, greedy, cancellationToken)));
+        var before = speculative.DraftStatistics;
+        var oursFast = await MedianAsync(settings.Repeat, async () => DecodeRate(await speculative.GetResponseAsync(messages, greedy, cancellationToken)));
+        var after = speculative.DraftStatistics;
+        var oursAcceptance = (double)(after.Accepted - before.Accepted) / Math.Max(1, after.Proposed - before.Proposed);
+
+        using var draftWeights = LLamaWeights.LoadFromFile(new ModelParams(draft) { GpuLayerCount = 0 });
+        using var target = RawLlamaLoops.CreateContext(weights, window, 1, threads);
+        using var drafting = RawLlamaLoops.CreateContext(draftWeights, window, 1, threads);
+        RawLlamaLoops.CachedDecode(weights, target, promptTokens, 4);
+        var rawPlain = Median(settings.Repeat, () => RawLlamaLoops.CachedDecode(weights, target, promptTokens, n));
+        var rawRuns = Enumerable.Range(0, settings.Repeat).Select(_ => RawLlamaLoops.SpeculativeDecode(weights, target, drafting, promptTokens, n, draftTokens)).ToList();
+        var rawFast = MedianOf(rawRuns.Select(r => r.TokensPerSecond).ToList());
+        var rawAcceptance = MedianOf(rawRuns.Select(r => r.Acceptance).ToList());
+
+        var name = Path.GetFileNameWithoutExtension(model);
+        rows.Add(new($"5 speculative, {label}", $"no draft: decode 1 stream ({name})", oursPlain, rawPlain, "tok/s", ""));
+        rows.Add(new($"5 speculative, {label}", string.Create(CultureInfo.InvariantCulture,
+            $"Q4_K_M draft, k={draftTokens}: ×{oursFast / oursPlain:F2} (raw ×{rawFast / rawPlain:F2}), accepted {oursAcceptance:P0} (raw {rawAcceptance:P0})"), oursFast, rawFast, "tok/s", "speed-up > 1× when the draft is much cheaper"));
     }
 
     private static string Prompt(int i) =>
