@@ -19,7 +19,8 @@ internal sealed partial class Answerer : IAnswerer
 {
     private const string PromptName = "answer";
     private const int SnippetLength = 300;
-    private const int ExtractiveLength = 600;
+    // Chunks are at most a few hundred tokens; the cap only guards against a store with much larger ones.
+    private const int ExtractiveLength = 2_000;
 
     private readonly IRetriever _retriever;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddings;
@@ -212,17 +213,35 @@ internal sealed partial class Answerer : IAnswerer
         });
     }
 
-    /// <summary>The best passages, each cited; overlapping and neighbouring chunks are merged the way packing merges them.</summary>
+    /// <summary>
+    /// The best passages, each cited. Each is one retrieved chunk, shown whole, so its citation's page and section are its
+    /// own; a chunk overlapping one already shown, or repeating its text, is skipped.
+    /// </summary>
     private Answer Extractive(IReadOnlyList<SearchResult> results, double? relevance, TimeSpan retrieval, long started)
     {
-        var unlimited = new EstimatingChatTokenCounter(int.MaxValue);
-        var packed = _packer.Pack("", null, results, unlimited, 1);
-        var passages = packed.Sources.Take(_options.ExtractivePassages).ToList();
-        var text = string.Join("\n\n", passages.Select(p => $"[{p.Number}] {Snippet(p.Text, ExtractiveLength)}"));
+        var passages = new List<SearchResult>();
+        foreach (var result in results)
+        {
+            if (passages.Count == _options.ExtractivePassages)
+            {
+                break;
+            }
+
+            var chunk = result.Chunk;
+            var repeats = passages.Any(p =>
+                string.Equals(p.Chunk.Text, chunk.Text, StringComparison.Ordinal)
+                || (string.Equals(p.Chunk.DocumentId, chunk.DocumentId, StringComparison.Ordinal) && chunk.Start < p.Chunk.End && p.Chunk.Start < chunk.End));
+            if (!repeats)
+            {
+                passages.Add(result);
+            }
+        }
+
+        var text = string.Join("\n\n", passages.Select((p, i) => $"[{i + 1}] {Snippet(p.Chunk.Text, ExtractiveLength)}"));
         return new Answer
         {
             Text = text,
-            Sources = passages.Select(p => new AnswerSource(p.Number, p.Citation, Snippet(p.Text, SnippetLength))).ToList(),
+            Sources = passages.Select((p, i) => new AnswerSource(i + 1, p.Citation, Snippet(p.Chunk.Text, SnippetLength))).ToList(),
             Kind = AnswerKind.Extractive,
             Relevance = relevance,
             Notice = _options.ExtractiveNotice,

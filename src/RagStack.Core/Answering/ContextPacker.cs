@@ -65,15 +65,14 @@ internal sealed class ContextPacker
         foreach (var result in ranked)
         {
             var candidate = SourceGroup.From(result);
-            var merged = groups.Select((g, i) => (Group: g, Index: i)).FirstOrDefault(x => x.Group.Touches(candidate));
+            if (groups.Any(g => g.Contains(candidate)))
+            {
+                continue; // A duplicate: its whole text is in the prompt already.
+            }
+
+            var merged = groups.Select((g, i) => (Group: g, Index: i)).FirstOrDefault(x => x.Group.CanMerge(candidate));
             if (merged.Group is { } existing)
             {
-                if (existing.Contains(candidate) || !existing.CanStitch(candidate))
-                {
-                    // A duplicate, or an overlap whose text cannot be joined exactly: it adds nothing reliable.
-                    continue;
-                }
-
                 var union = existing.Stitch(candidate);
                 var delta = Cost(counter, union, groups.Count) - existing.Tokens;
                 if (used + delta <= budget)
@@ -145,14 +144,20 @@ internal sealed class ContextPacker
             result.Chunk.DocumentId, result.Chunk.DocumentName, result.Chunk.Start, result.Chunk.End, result.Chunk.Page,
             result.Chunk.Section, result.Chunk.Text, [result.Chunk.Id], 0);
 
-        public bool Touches(SourceGroup other) =>
-            string.Equals(DocumentId, other.DocumentId, StringComparison.Ordinal)
-            && other.Start <= End + NeighbourGap && Start <= other.End + NeighbourGap;
+        public bool Contains(SourceGroup other) => SameDocument(other) && other.Start >= Start && other.End <= End;
 
-        public bool Contains(SourceGroup other) => other.Start >= Start && other.End <= End;
+        /// <summary>
+        /// Overlapping or neighbouring chunks become one source, which saves a fence and the repeated overlap, but only
+        /// on one page and in one section, so the merged source's citation is still exact. Text is joined by offsets,
+        /// so each text must be exactly its span of the document's text.
+        /// </summary>
+        public bool CanMerge(SourceGroup other) =>
+            SameDocument(other)
+            && other.Start <= End + NeighbourGap && Start <= other.End + NeighbourGap
+            && Page == other.Page && string.Equals(Section, other.Section, StringComparison.Ordinal)
+            && Text.Length == End - Start && other.Text.Length == other.End - other.Start;
 
-        // Text can be joined by offsets only where each text is exactly its span of the document's text.
-        public bool CanStitch(SourceGroup other) => Text.Length == End - Start && other.Text.Length == other.End - other.Start;
+        private bool SameDocument(SourceGroup other) => string.Equals(DocumentId, other.DocumentId, StringComparison.Ordinal);
 
         /// <summary>The union passage, in document order; the citation's page and section are those of its start.</summary>
         public SourceGroup Stitch(SourceGroup other)

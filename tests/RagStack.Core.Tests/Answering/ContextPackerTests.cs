@@ -14,7 +14,7 @@ public sealed class ContextPackerTests
 
     private static readonly ContextPacker Packer = new(AnswerPrompt.Load("answer", directory: null), minOutputTokens: 10);
 
-    private static SearchResult Chunk(string document, int position, string text, int? start = null)
+    private static SearchResult Chunk(string document, int position, string text, int? start = null, int? page = null)
     {
         var from = start ?? position * 10_000;
         var chunk = new ChunkRecord
@@ -29,8 +29,9 @@ public sealed class ContextPackerTests
             Start = from,
             End = from + text.Length,
             SectionPath = ["Section"],
+            Page = page,
         };
-        return new SearchResult(chunk, 1.0 / (position + 1), new Citation(document, document, null, "Section", from, from + text.Length));
+        return new SearchResult(chunk, 1.0 / (position + 1), new Citation(document, document, page, "Section", from, from + text.Length));
     }
 
     private static string Words(int count, string word = "word") => string.Join(' ', Enumerable.Repeat(word, count));
@@ -147,6 +148,19 @@ public sealed class ContextPackerTests
 
         var source = Assert.Single(packed.Sources);
         Assert.Equal("First paragraph.\nSecond paragraph.", source.Text);
+    }
+
+    [Fact]
+    public void Neighbours_on_different_pages_stay_separate_so_each_citation_names_its_own_page()
+    {
+        var onTwo = Chunk("a.pdf", 1, "Rank 8 trains 65,536 parameters.", start: 100, page: 2);
+        var onOne = Chunk("a.pdf", 0, "LoRA freezes the weights.", start: 74, page: 1);
+        var counter = new FakeChatTokenCounter(10_000);
+
+        var packed = Packer.Pack(Question, null, [onTwo, onOne], counter, Output);
+
+        Assert.Equal([(1, 2), (2, 1)], packed.Sources.Select(s => (s.Number, s.Citation.Page ?? 0)));
+        Assert.Equal(onTwo.Chunk.Text, packed.Sources[0].Text);
     }
 
     [Fact]
