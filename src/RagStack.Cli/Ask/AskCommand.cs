@@ -95,25 +95,7 @@ internal sealed class AskCommand : AsyncCommand<AskCommand.Settings>
 
         try
         {
-            if (settings.Json)
-            {
-                Output.Json(ToJson(settings.Question, await answerer.AskAsync(request, cancellationToken)));
-                return 0;
-            }
-
-            Answer answer;
-            if (settings.NoStream)
-            {
-                answer = await answerer.AskAsync(request, cancellationToken);
-                Console.Out.Write(answer.Text);
-            }
-            else
-            {
-                answer = await StreamAsync(answerer, request, cancellationToken);
-            }
-
-            Console.Out.WriteLine();
-            PrintSources(answer);
+            await WriteAsync(answerer, request, settings, Console.Out, cancellationToken);
             return 0;
         }
         catch (ContextWindowExceededException e)
@@ -123,40 +105,57 @@ internal sealed class AskCommand : AsyncCommand<AskCommand.Settings>
         }
     }
 
-    private static async Task<Answer> StreamAsync(IAnswerer answerer, AskRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Prints the answer to <paramref name="output"/>: as JSON, or its text (as it is written unless --no-stream), then
+    /// its numbered sources and the notice.
+    /// </summary>
+    internal static async Task<Answer> WriteAsync(IAnswerer answerer, AskRequest request, Settings settings, TextWriter output, CancellationToken cancellationToken)
     {
-        await foreach (var update in answerer.AskStreamingAsync(request, cancellationToken))
+        Answer? answer = null;
+        if (settings.Json || settings.NoStream)
         {
-            if (update.Completed is { } answer)
+            answer = await answerer.AskAsync(request, cancellationToken);
+            if (settings.Json)
             {
+                await output.WriteLineAsync(Output.Serialize(ToJson(settings.Question, answer)));
                 return answer;
             }
 
-            Console.Out.Write(update.Text);
-            await Console.Out.FlushAsync(cancellationToken);
+            await output.WriteAsync(answer.Text);
+        }
+        else
+        {
+            await foreach (var update in answerer.AskStreamingAsync(request, cancellationToken))
+            {
+                answer ??= update.Completed;
+                await output.WriteAsync(update.Text);
+                await output.FlushAsync(cancellationToken);
+            }
         }
 
-        throw new InvalidOperationException("The answer stream ended without its completed answer.");
-    }
+        if (answer is null)
+        {
+            throw new InvalidOperationException("The answer stream ended without its completed answer.");
+        }
 
-    private static void PrintSources(Answer answer)
-    {
+        await output.WriteLineAsync();
         if (answer.Sources.Count > 0)
         {
-            Console.Out.WriteLine();
-            Console.Out.WriteLine("Sources:");
+            await output.WriteLineAsync();
+            await output.WriteLineAsync("Sources:");
             foreach (var source in answer.Sources)
             {
-                Console.Out.WriteLine($"  [{source.Number.ToString(CultureInfo.InvariantCulture)}] {source.Citation}");
+                await output.WriteLineAsync($"  [{source.Number.ToString(CultureInfo.InvariantCulture)}] {source.Citation}");
             }
         }
 
         if (answer.Notice is { } notice)
         {
-            Console.Out.WriteLine();
-            // Plain text: a markup line would be wrapped at the console width when the output is piped.
-            Console.Out.WriteLine(notice);
+            await output.WriteLineAsync();
+            await output.WriteLineAsync(notice);
         }
+
+        return answer;
     }
 
     private static object ToJson(string question, Answer answer) => new
