@@ -38,7 +38,7 @@ internal sealed class AskCommand : AsyncCommand<AskCommand.Settings>
         [Description("Print the answer once it is finished instead of as it is written.")]
         public bool NoStream { get; init; }
 
-        [CommandOption("--stream", IsHidden = true)]
+        [CommandOption("--stream")]
         [Description("Print the answer as it is written (the default).")]
         public bool Stream { get; init; }
 

@@ -43,7 +43,7 @@ internal sealed partial class Answerer : IAnswerer
         _chatClient = chatClient;
         _options = options.Value;
         _options.Validate();
-        _packer = new ContextPacker(AnswerPrompt.Load(PromptName, _options.PromptsDirectory), _options.MinOutputTokens);
+        _packer = new ContextPacker(PromptFunction.Load(PromptName, _options.PromptsDirectory), _options.MinOutputTokens);
         _time = time;
         _logger = logger;
     }

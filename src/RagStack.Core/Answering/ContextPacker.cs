@@ -19,10 +19,10 @@ internal sealed class ContextPacker
     internal const string SourcesVariable = "sources";
     internal const string QuestionVariable = "question";
 
-    private readonly AnswerPrompt _prompt;
+    private readonly PromptFunction _prompt;
     private readonly int _minOutputTokens;
 
-    public ContextPacker(AnswerPrompt prompt, int minOutputTokens)
+    public ContextPacker(PromptFunction prompt, int minOutputTokens)
     {
         ArgumentNullException.ThrowIfNull(prompt);
         ArgumentOutOfRangeException.ThrowIfLessThan(minOutputTokens, 1);

@@ -12,7 +12,7 @@ public sealed class ContextPackerTests
     private const string Question = "How many parameters does LoRA train?";
     private const int Output = 50;
 
-    private static readonly ContextPacker Packer = new(AnswerPrompt.Load("answer", directory: null), minOutputTokens: 10);
+    private static readonly ContextPacker Packer = new(PromptFunction.Load("answer", directory: null), minOutputTokens: 10);
 
     private static SearchResult Chunk(string document, int position, string text, int? start = null, int? page = null)
     {

@@ -10,13 +10,13 @@ namespace RagStack.Answering;
 /// renderer: <c>&lt;message role="…"&gt;</c> blocks and <c>{{$variable}}</c> only. The template is split into messages
 /// before variables are filled in, so a value (retrieved text, a question) can never open or close a message.
 /// </summary>
-internal sealed partial class AnswerPrompt
+internal sealed partial class PromptFunction
 {
     private const string ResourcePrefix = "RagStack.Prompts.";
 
     private readonly IReadOnlyList<(ChatRole Role, string Template)> _messages;
 
-    private AnswerPrompt(string name, IReadOnlyList<(ChatRole Role, string Template)> messages, IReadOnlySet<string> variables)
+    private PromptFunction(string name, IReadOnlyList<(ChatRole Role, string Template)> messages, IReadOnlySet<string> variables)
     {
         Name = name;
         _messages = messages;
@@ -30,7 +30,7 @@ internal sealed partial class AnswerPrompt
     public IReadOnlySet<string> Variables { get; }
 
     /// <summary>Loads prompt <paramref name="name"/> from <paramref name="directory"/>, or from the copy embedded in this assembly when it is null.</summary>
-    public static AnswerPrompt Load(string name, string? directory)
+    public static PromptFunction Load(string name, string? directory)
     {
         if (directory is null)
         {
@@ -52,7 +52,7 @@ internal sealed partial class AnswerPrompt
     }
 
     /// <summary>Parses a template and its config; <paramref name="origin"/> names where they came from in errors.</summary>
-    internal static AnswerPrompt Parse(string name, string template, string config, string origin)
+    internal static PromptFunction Parse(string name, string template, string config, string origin)
     {
         var declared = DeclaredVariables(config, origin);
         var messages = new List<(ChatRole, string)>();
@@ -78,7 +78,7 @@ internal sealed partial class AnswerPrompt
             }
         }
 
-        return new AnswerPrompt(name, messages, declared);
+        return new PromptFunction(name, messages, declared);
     }
 
     /// <summary>
@@ -137,7 +137,7 @@ internal sealed partial class AnswerPrompt
     private static string ReadResource(string name, string file)
     {
         var resource = $"{ResourcePrefix}{name}.{file}";
-        using var stream = typeof(AnswerPrompt).Assembly.GetManifestResourceStream(resource)
+        using var stream = typeof(PromptFunction).Assembly.GetManifestResourceStream(resource)
             ?? throw new InvalidOperationException($"RagStack.Core was built without its embedded prompt {resource}.");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
