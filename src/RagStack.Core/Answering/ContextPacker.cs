@@ -84,9 +84,11 @@ internal sealed class ContextPacker
                 continue;
             }
 
-            if (groups.Any(g => string.Equals(g.Text, candidate.Text, StringComparison.Ordinal)))
+            if (groups.Any(g => g.Overlaps(candidate) || string.Equals(g.Text, candidate.Text, StringComparison.Ordinal)))
             {
-                continue; // The same text under another name (a copy of a document) is a duplicate too.
+                // An overlap that cannot merge (it crosses a page or section) would repeat text under a second number;
+                // the same text under another name (a copy of a document) is a duplicate too.
+                continue;
             }
 
             var cost = Cost(counter, candidate, groups.Count + 1);
@@ -156,6 +158,8 @@ internal sealed class ContextPacker
             && other.Start <= End + NeighbourGap && Start <= other.End + NeighbourGap
             && Page == other.Page && string.Equals(Section, other.Section, StringComparison.Ordinal)
             && Text.Length == End - Start && other.Text.Length == other.End - other.Start;
+
+        public bool Overlaps(SourceGroup other) => SameDocument(other) && other.Start < End && Start < other.End;
 
         private bool SameDocument(SourceGroup other) => string.Equals(DocumentId, other.DocumentId, StringComparison.Ordinal);
 

@@ -164,6 +164,19 @@ public sealed class ContextPackerTests
     }
 
     [Fact]
+    public void An_overlapping_chunk_that_crosses_a_page_is_dropped_rather_than_repeated()
+    {
+        var best = Chunk("a.pdf", 0, "End of page one. Start of page two.", start: 0, page: 1);
+        var overlapping = Chunk("a.pdf", 1, "Start of page two. More of page two.", start: 17, page: 2);
+        var other = Chunk("b.md", 2, "Another document.");
+        var counter = new FakeChatTokenCounter(10_000);
+
+        var packed = Packer.Pack(Question, null, [best, overlapping, other], counter, Output);
+
+        Assert.Equal(["a.pdf#0", "b.md#2"], packed.Sources.SelectMany(s => s.ChunkIds));
+    }
+
+    [Fact]
     public void A_long_question_shrinks_the_answer_reserve_before_it_fails()
     {
         var probe = new FakeChatTokenCounter(100_000);
