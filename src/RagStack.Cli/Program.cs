@@ -1,3 +1,4 @@
+using RagStack.Cli.Ask;
 using RagStack.Cli.Bench;
 using RagStack.Cli.Bench.Inference;
 using RagStack.Cli.Docs;
@@ -17,6 +18,9 @@ app.Configure(config =>
     config.AddCommand<SearchCommand>("search")
         .WithDescription("Search an index; prints the best chunks with citations.")
         .WithExample("search", "\"how many parameters does LoRA train\"", "--index", "genai");
+    config.AddCommand<AskCommand>("ask")
+        .WithDescription("Answer a question from an index, with cited sources; without a generator model, the best passages.")
+        .WithExample("ask", "\"how many parameters does LoRA train\"", "--index", "genai");
     config.AddBranch("docs", docs =>
     {
         docs.SetDescription("List, show and delete documents.");

@@ -1,21 +1,29 @@
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using RagStack.Answering;
 using RagStack.Ingestion;
 using RagStack.Ingestion.Extraction;
 using RagStack.Retrieval;
 
 namespace RagStack;
 
-/// <summary>Registers RagStack's ingestion pipeline and retrieval. A store and an embedding generator are registered separately.</summary>
+/// <summary>Registers RagStack's ingestion pipeline, retrieval and answering. A store and an embedding generator are registered separately.</summary>
 public static class RagStackServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="IDocumentIngestor"/> and <see cref="IRetriever"/>. They need an <c>IDocumentCatalog</c>, <c>IBlobStore</c>,
-    /// <c>IChunkStore</c> (e.g. <c>AddRagStackEmbeddedStore</c>) and an embedding generator with its token counter
-    /// (e.g. <c>AddRagStackOnnxEmbeddings</c>).
+    /// Adds <see cref="IDocumentIngestor"/>, <see cref="IRetriever"/> and <see cref="IAnswerer"/>. They need an
+    /// <c>IDocumentCatalog</c>, <c>IBlobStore</c>, <c>IChunkStore</c> (e.g. <c>AddRagStackEmbeddedStore</c>) and an embedding
+    /// generator with its token counter (e.g. <c>AddRagStackOnnxEmbeddings</c>). An <see cref="IChatClient"/> is optional:
+    /// without one, answers are extractive.
     /// </summary>
-    public static IServiceCollection AddRagStack(this IServiceCollection services, Action<IngestionOptions>? ingestion = null, Action<RetrievalOptions>? retrieval = null)
+    public static IServiceCollection AddRagStack(
+        this IServiceCollection services,
+        Action<IngestionOptions>? ingestion = null,
+        Action<RetrievalOptions>? retrieval = null,
+        Action<AnsweringOptions>? answering = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         var ingestionOptions = services.AddOptions<IngestionOptions>();
@@ -32,10 +40,25 @@ public static class RagStackServiceCollectionExtensions
         }
 
         retrievalOptions.Validate(o => Validates(o.Validate), "RagStack:Retrieval settings are out of range.").ValidateOnStart();
+        var answeringOptions = services.AddOptions<AnsweringOptions>();
+        if (answering is not null)
+        {
+            answeringOptions.Configure(answering);
+        }
+
+        answeringOptions.Validate(o => Validates(o.Validate), "RagStack:Answering settings are out of range.").ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => ExtractionRunner.CreateDefault());
         services.TryAddSingleton<IDocumentIngestor, IngestionPipeline>();
         services.TryAddSingleton<IRetriever, HybridRetriever>();
+        // The chat client is looked up, not required: a host without a generator model still answers, extractively.
+        services.TryAddSingleton<IAnswerer>(sp => new Answerer(
+            sp.GetRequiredService<IRetriever>(),
+            sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
+            sp.GetService<IChatClient>(),
+            sp.GetRequiredService<IOptions<AnsweringOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<Answerer>>()));
         return services;
     }
 

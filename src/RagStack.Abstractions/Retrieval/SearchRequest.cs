@@ -23,6 +23,12 @@ public sealed record SearchRequest
     public SearchMode Mode { get; init; } = SearchMode.Hybrid;
     public IReadOnlyList<string>? DocumentIds { get; init; }
     public IReadOnlyList<string>? Tags { get; init; }
+
+    /// <summary>
+    /// The query's embedding when the caller has it already (e.g. to measure relevance); empty to let the retriever embed
+    /// <see cref="Query"/>. It must come from the index's embedding model, with the query purpose.
+    /// </summary>
+    public ReadOnlyMemory<float> QueryVector { get; init; }
 }
 
 /// <summary>Where a retrieved chunk comes from, for a citation.</summary>

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using RagStack.Answering;
 using RagStack.Ingestion;
 using RagStack.Onnx;
 using RagStack.Retrieval;
@@ -7,10 +9,18 @@ using RagStack.Storage.Embedded;
 
 namespace RagStack.Cli.Hosting;
 
-/// <summary>Builds the services a command needs on the embedded defaults: the data folder's store, ONNX embeddings, the pipeline.</summary>
+/// <summary>
+/// Builds the services a command needs on the embedded defaults: the data folder's store, ONNX embeddings, the pipeline,
+/// and the answerer, which writes with the chat client when <c>Build</c> is given one and answers extractively otherwise.
+/// </summary>
 internal static class CliServices
 {
-    public static ServiceProvider Build(DataFolder folder, Action<IngestionOptions>? ingestion = null, Action<RetrievalOptions>? retrieval = null, Action<EmbeddedStoreOptions>? store = null)
+    public static ServiceProvider Build(
+        DataFolder folder,
+        Action<IngestionOptions>? ingestion = null,
+        Action<RetrievalOptions>? retrieval = null,
+        Action<EmbeddedStoreOptions>? store = null,
+        IChatClient? chatClient = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
@@ -20,7 +30,12 @@ internal static class CliServices
             o.DataDirectory = folder.Path;
         });
         services.AddRagStackOnnxEmbeddings(o => o.Model = folder.EmbeddingModel);
-        services.AddRagStack(ingestion, retrieval);
+        if (chatClient is not null)
+        {
+            services.AddSingleton(chatClient);
+        }
+
+        services.AddRagStack(ingestion, retrieval, answering => answering.PromptsDirectory = PromptFolder.Find());
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 }

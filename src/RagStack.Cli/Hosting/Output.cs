@@ -31,5 +31,8 @@ internal static class Output
         _ => contentType,
     };
 
-    public static void Json<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+    public static void Json<T>(T value) => Console.Out.WriteLine(Serialize(value));
+
+    /// <summary>The JSON every command prints: camelCase, indented, enums as camelCase strings, nulls left out.</summary>
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, JsonOptions);
 }

@@ -41,8 +41,8 @@ internal sealed class HybridRetriever : IRetriever
         activity?.SetTag("ragstack.index", request.Index);
         activity?.SetTag("ragstack.mode", request.Mode.ToString());
         var started = _time.GetTimestamp();
-        ReadOnlyMemory<float> vector = default;
-        if (request.Mode != SearchMode.Keyword)
+        var vector = request.QueryVector;
+        if (request.Mode != SearchMode.Keyword && vector.IsEmpty)
         {
             var embedding = await _embeddings.GenerateAsync([request.Query], EmbeddingPurpose.ForQueries(), cancellationToken);
             vector = embedding[0].Vector;

@@ -53,6 +53,17 @@ public sealed class HybridRetrieverTests
     }
 
     [Fact]
+    public async Task A_supplied_query_vector_is_searched_instead_of_embedding_the_query()
+    {
+        await using var fixture = await CorpusAsync();
+        var vector = (await TestModels.Embeddings.GenerateAsync(["keys and values kept for earlier tokens"], RagStack.Embeddings.EmbeddingPurpose.ForQueries()))[0].Vector;
+
+        var results = await fixture.Retriever.SearchAsync(new SearchRequest { Query = "LoRA low-rank matrices", Mode = SearchMode.Dense, Top = 1, QueryVector = vector });
+
+        Assert.Equal("kv-cache.md", results[0].Citation.DocumentName);
+    }
+
+    [Fact]
     public async Task Index_and_tenant_filters_apply_inside_the_store()
     {
         await using var fixture = await CorpusAsync();

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.AI;
+using RagStack.Answering;
 using RagStack.Documents;
 using RagStack.Ingestion;
 using RagStack.Retrieval;
@@ -28,13 +30,15 @@ internal sealed class PipelineFixture : IAsyncDisposable
 
     public IRetriever Retriever => _services.GetRequiredService<IRetriever>();
 
+    public IAnswerer Answerer => _services.GetRequiredService<IAnswerer>();
+
     public IDocumentCatalog Catalog => _services.GetRequiredService<IDocumentCatalog>();
 
     public IChunkStore Chunks => _services.GetRequiredService<IChunkStore>();
 
     public IBlobStore Blobs => _services.GetRequiredService<IBlobStore>();
 
-    public static PipelineFixture Create(Action<IngestionOptions>? ingestion = null)
+    public static PipelineFixture Create(Action<IngestionOptions>? ingestion = null, IChatClient? chatClient = null, Action<AnsweringOptions>? answering = null)
     {
         var folder = Directory.CreateTempSubdirectory("ragstack-pipeline-");
         var services = new ServiceCollection();
@@ -42,7 +46,12 @@ internal sealed class PipelineFixture : IAsyncDisposable
         services.AddRagStackEmbeddedStore(o => o.DataDirectory = folder.FullName);
         services.AddSingleton(TestModels.Embeddings);
         services.AddSingleton(TestModels.Tokens);
-        services.AddRagStack(ingestion);
+        if (chatClient is not null)
+        {
+            services.AddSingleton(chatClient);
+        }
+
+        services.AddRagStack(ingestion, answering: answering);
         return new PipelineFixture(folder, services.BuildServiceProvider());
     }
 

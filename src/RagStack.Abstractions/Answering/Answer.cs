@@ -1,0 +1,51 @@
+using RagStack.Retrieval;
+
+namespace RagStack.Answering;
+
+/// <summary>How an answer was made.</summary>
+public enum AnswerKind
+{
+    /// <summary>A generator model wrote it from the packed sources.</summary>
+    Generated,
+    /// <summary>No generator is configured: the answer is the best passages, cited.</summary>
+    Extractive,
+    /// <summary>No retrieved chunk was relevant enough; the answer says so and no model was called.</summary>
+    NoRelevantContext,
+}
+
+/// <summary>A source an answer cites: its number as written in the answer (<c>[n]</c>), where it comes from, and the cited text.</summary>
+public sealed record AnswerSource(int Number, Citation Citation, string Snippet);
+
+/// <summary>Tokens a generated answer used; null counts were not reported by the generator nor counted.</summary>
+public sealed record AnswerUsage(int? PromptTokens, int? OutputTokens, int ContextLength);
+
+/// <summary>Where an answer's time went.</summary>
+public sealed record AnswerTimings(TimeSpan Retrieval, TimeSpan? TimeToFirstToken, TimeSpan Total);
+
+/// <summary>A finished answer: its text with <c>[n]</c> citations, the sources those numbers point at, and how it was made.</summary>
+public sealed record Answer
+{
+    /// <summary>The answer text; every <c>[n]</c> in it names an entry of <see cref="Sources"/>.</summary>
+    public required string Text { get; init; }
+
+    /// <summary>The sources the text cites, numbered in the order they were first cited.</summary>
+    public required IReadOnlyList<AnswerSource> Sources { get; init; }
+
+    /// <summary>How the answer was made.</summary>
+    public required AnswerKind Kind { get; init; }
+
+    /// <summary>
+    /// The best cosine similarity between the question and a retrieved chunk: the absolute relevance signal compared
+    /// with <c>AnsweringOptions.RelevanceThreshold</c>. Null when the store returned no vectors.
+    /// </summary>
+    public double? Relevance { get; init; }
+
+    /// <summary>A one-line note for the reader about how the answer was made (e.g. how to install a generator); null when none.</summary>
+    public string? Notice { get; init; }
+
+    /// <summary>Token counts of a generated answer; null for other kinds.</summary>
+    public AnswerUsage? Usage { get; init; }
+
+    /// <summary>Where the time went.</summary>
+    public required AnswerTimings Timings { get; init; }
+}

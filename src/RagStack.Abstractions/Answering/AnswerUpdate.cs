@@ -1,0 +1,14 @@
+namespace RagStack.Answering;
+
+/// <summary>
+/// One step of a streamed answer: a piece of text to append (its citations already resolved), and on the last update
+/// the finished <see cref="Answer"/> with its sources.
+/// </summary>
+public sealed record AnswerUpdate
+{
+    /// <summary>Text to append to what was shown so far; empty on the last update.</summary>
+    public string Text { get; init; } = "";
+
+    /// <summary>The whole answer with its sources; set on the last update only.</summary>
+    public Answer? Completed { get; init; }
+}

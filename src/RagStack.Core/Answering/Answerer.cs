@@ -1,0 +1,297 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RagStack.Embeddings;
+using RagStack.Generation;
+using RagStack.Retrieval;
+using RagStack.Telemetry;
+
+namespace RagStack.Answering;
+
+/// <summary>
+/// The ask path: retrieve, check that something relevant was found, pack the best chunks into the generator's window,
+/// stream the answer with its citations resolved. Without a chat client the answer is extractive: the best passages, cited.
+/// </summary>
+internal sealed partial class Answerer : IAnswerer
+{
+    private const string PromptName = "answer";
+    private const int SnippetLength = 300;
+    // Chunks are at most a few hundred tokens; the cap only guards against a store with much larger ones.
+    private const int ExtractiveLength = 2_000;
+
+    private readonly IRetriever _retriever;
+    private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddings;
+    private readonly IChatClient? _chatClient;
+    private readonly AnsweringOptions _options;
+    private readonly ContextPacker _packer;
+    private readonly TimeProvider _time;
+    private readonly ILogger<Answerer> _logger;
+
+    public Answerer(
+        IRetriever retriever,
+        IEmbeddingGenerator<string, Embedding<float>> embeddings,
+        IChatClient? chatClient,
+        IOptions<AnsweringOptions> options,
+        TimeProvider time,
+        ILogger<Answerer> logger)
+    {
+        _retriever = retriever;
+        _embeddings = embeddings;
+        _chatClient = chatClient;
+        _options = options.Value;
+        _options.Validate();
+        _packer = new ContextPacker(PromptFunction.Load(PromptName, _options.PromptsDirectory), _options.MinOutputTokens);
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task<Answer> AskAsync(AskRequest request, CancellationToken cancellationToken = default)
+    {
+        await foreach (var update in AskStreamingAsync(request, cancellationToken))
+        {
+            if (update.Completed is { } answer)
+            {
+                return answer;
+            }
+        }
+
+        throw new UnreachableException("The answer stream ended without its completed answer.");
+    }
+
+    public IAsyncEnumerable<AnswerUpdate> AskStreamingAsync(AskRequest request, CancellationToken cancellationToken = default)
+    {
+        // Validated here, not in the iterator, so bad input fails at the call rather than at the first MoveNextAsync.
+        Validate(request);
+        return StreamAsync(request, cancellationToken);
+    }
+
+    private static void Validate(AskRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrWhiteSpace(request.Question))
+        {
+            throw new ArgumentException("The question is empty.", nameof(request));
+        }
+
+        if (request.Top is < 1 or > 1000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.Top, "Top must be between 1 and 1000.");
+        }
+
+        if (request.MaxOutputTokens is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.MaxOutputTokens, "MaxOutputTokens must be at least 1.");
+        }
+
+        if (request.Temperature is < 0 or > 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.Temperature, "Temperature must be between 0 and 2.");
+        }
+    }
+
+    private async IAsyncEnumerable<AnswerUpdate> StreamAsync(AskRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var activity = RagStackTelemetry.ActivitySource.StartActivity("ask");
+        activity?.SetTag("ragstack.index", request.Index);
+        var started = _time.GetTimestamp();
+
+        // The question is embedded here rather than inside the retriever so the same vector measures relevance.
+        var embedding = await _embeddings.GenerateAsync([request.Question], EmbeddingPurpose.ForQueries(), cancellationToken);
+        var vector = embedding[0].Vector;
+        var results = await _retriever.SearchAsync(new SearchRequest
+        {
+            Query = request.Question,
+            Index = request.Index,
+            Tenant = request.Tenant,
+            Top = request.Top,
+            Tags = request.Tags,
+            DocumentIds = request.DocumentIds,
+            QueryVector = vector,
+        }, cancellationToken);
+        var retrieval = _time.GetElapsedTime(started);
+        var relevance = Relevance(vector, results);
+        activity?.SetTag("ragstack.results", results.Count);
+        activity?.SetTag("ragstack.relevance", relevance);
+
+        if (results.Count == 0 || relevance < _options.RelevanceThreshold)
+        {
+            LogNoRelevantContext(_logger, request.Index, relevance, _options.RelevanceThreshold);
+            var text = _options.NoRelevantContextAnswer;
+            yield return new AnswerUpdate { Text = text };
+            yield return Completed(activity, new Answer
+            {
+                Text = text,
+                Sources = [],
+                Kind = AnswerKind.NoRelevantContext,
+                Relevance = relevance,
+                Timings = new AnswerTimings(retrieval, null, _time.GetElapsedTime(started)),
+            });
+            yield break;
+        }
+
+        if (_chatClient is null)
+        {
+            var answer = Extractive(results, relevance, retrieval, started);
+            yield return new AnswerUpdate { Text = answer.Text };
+            yield return Completed(activity, answer);
+            yield break;
+        }
+
+        var counter = _chatClient.GetService(typeof(IChatTokenCounter)) as IChatTokenCounter
+            ?? new EstimatingChatTokenCounter(_options.ContextLength);
+        var packed = _packer.Pack(request.Question, request.History, results, counter, request.MaxOutputTokens ?? _options.MaxOutputTokens);
+        if (packed.Sources.Count == 0)
+        {
+            throw new ContextWindowExceededException(
+                $"No retrieved source fits the generator's {packed.ContextLength}-token window beside the question ({packed.PromptTokens} tokens) and the answer's reserve ({packed.OutputTokens}). Use a model with a larger context or a shorter question.")
+            {
+                PromptTokens = packed.PromptTokens,
+                ContextLength = packed.ContextLength,
+            };
+        }
+
+        using var generate = RagStackTelemetry.ActivitySource.StartActivity("generate");
+        generate?.SetTag("ragstack.sources", packed.Sources.Count);
+        generate?.SetTag("ragstack.prompt_tokens", packed.PromptTokens);
+        generate?.SetTag("ragstack.context_length", packed.ContextLength);
+        var resolver = new CitationResolver(packed.Sources);
+        var raw = new System.Text.StringBuilder();
+        UsageDetails? usage = null;
+        TimeSpan? firstToken = null;
+        var sent = _time.GetTimestamp();
+        var chatOptions = new ChatOptions { MaxOutputTokens = packed.OutputTokens, Temperature = request.Temperature };
+        await foreach (var update in _chatClient.GetStreamingResponseAsync(packed.Messages, chatOptions, cancellationToken))
+        {
+            foreach (var content in update.Contents.OfType<UsageContent>())
+            {
+                usage = content.Details;
+            }
+
+            var delta = update.Text;
+            if (delta.Length == 0)
+            {
+                continue;
+            }
+
+            if (firstToken is null)
+            {
+                firstToken = _time.GetElapsedTime(sent);
+                RagStackTelemetry.TimeToFirstToken.Record(firstToken.Value.TotalMilliseconds);
+                generate?.SetTag("ragstack.time_to_first_token_ms", firstToken.Value.TotalMilliseconds);
+            }
+
+            raw.Append(delta);
+            var shown = resolver.Append(delta);
+            if (shown.Length > 0)
+            {
+                yield return new AnswerUpdate { Text = shown };
+            }
+        }
+
+        var tail = resolver.Complete();
+        if (tail.Length > 0)
+        {
+            yield return new AnswerUpdate { Text = tail };
+        }
+
+        var promptTokens = (int?)usage?.InputTokenCount ?? packed.PromptTokens;
+        var outputTokens = (int?)usage?.OutputTokenCount ?? counter.CountTokens(raw.ToString());
+        generate?.SetTag("ragstack.output_tokens", outputTokens);
+        RagStackTelemetry.GeneratedTokens.Add(promptTokens, new KeyValuePair<string, object?>("ragstack.token.type", "input"));
+        RagStackTelemetry.GeneratedTokens.Add(outputTokens, new KeyValuePair<string, object?>("ragstack.token.type", "output"));
+        yield return Completed(activity, new Answer
+        {
+            Text = resolver.Text.Trim(),
+            Sources = resolver.Cited.Select((s, i) => new AnswerSource(i + 1, s.Citation, Snippet(s.Text, SnippetLength))).ToList(),
+            Kind = AnswerKind.Generated,
+            Relevance = relevance,
+            Usage = new AnswerUsage(promptTokens, outputTokens, packed.ContextLength),
+            Timings = new AnswerTimings(retrieval, firstToken, _time.GetElapsedTime(started)),
+        });
+    }
+
+    /// <summary>
+    /// The best passages, each cited. Each is one retrieved chunk, shown whole, so its citation's page and section are its
+    /// own; a chunk overlapping one already shown, or repeating its text, is skipped.
+    /// </summary>
+    private Answer Extractive(IReadOnlyList<SearchResult> results, double? relevance, TimeSpan retrieval, long started)
+    {
+        var passages = new List<SearchResult>();
+        foreach (var result in results)
+        {
+            if (passages.Count == _options.ExtractivePassages)
+            {
+                break;
+            }
+
+            var chunk = result.Chunk;
+            var repeats = passages.Any(p =>
+                string.Equals(p.Chunk.Text, chunk.Text, StringComparison.Ordinal)
+                || (string.Equals(p.Chunk.DocumentId, chunk.DocumentId, StringComparison.Ordinal) && chunk.Start < p.Chunk.End && p.Chunk.Start < chunk.End));
+            if (!repeats)
+            {
+                passages.Add(result);
+            }
+        }
+
+        var text = string.Join("\n\n", passages.Select((p, i) => $"[{i + 1}] {Snippet(p.Chunk.Text, ExtractiveLength)}"));
+        return new Answer
+        {
+            Text = text,
+            Sources = passages.Select((p, i) => new AnswerSource(i + 1, p.Citation, Snippet(p.Chunk.Text, SnippetLength))).ToList(),
+            Kind = AnswerKind.Extractive,
+            Relevance = relevance,
+            Notice = _options.ExtractiveNotice,
+            Timings = new AnswerTimings(retrieval, null, _time.GetElapsedTime(started)),
+        };
+    }
+
+    private static AnswerUpdate Completed(Activity? activity, Answer answer)
+    {
+        activity?.SetTag("ragstack.answer.kind", answer.Kind.ToString());
+        activity?.SetTag("ragstack.answer.sources", answer.Sources.Count);
+        RagStackTelemetry.Answers.Add(1, new KeyValuePair<string, object?>("ragstack.answer.kind", answer.Kind.ToString()));
+        return new AnswerUpdate { Completed = answer };
+    }
+
+    /// <summary>
+    /// The best cosine similarity between the question and a retrieved chunk: an absolute signal, unlike the fused score,
+    /// which is scaled per query. Null when no retrieved chunk carries a vector of the question's size.
+    /// </summary>
+    internal static double? Relevance(ReadOnlyMemory<float> query, IReadOnlyList<SearchResult> results)
+    {
+        double? best = null;
+        foreach (var result in results)
+        {
+            var vector = result.Chunk.Vector;
+            if (vector.Length != query.Length || vector.IsEmpty)
+            {
+                continue;
+            }
+
+            var similarity = (double)TensorPrimitives.CosineSimilarity(query.Span, vector.Span);
+            best = best is { } b ? Math.Max(b, similarity) : similarity;
+        }
+
+        return best;
+    }
+
+    /// <summary>Whitespace collapsed, cut at a word boundary near <paramref name="length"/> characters.</summary>
+    internal static string Snippet(string text, int length)
+    {
+        var flat = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        if (flat.Length <= length)
+        {
+            return flat;
+        }
+
+        var cut = flat.LastIndexOf(' ', length);
+        return flat[..(cut > length / 2 ? cut : length)] + "…";
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No relevant context in {Index}: relevance {Relevance} is below {Threshold}")]
+    private static partial void LogNoRelevantContext(ILogger logger, string index, double? relevance, double threshold);
+}

@@ -1,0 +1,35 @@
+using RagStack.Answering;
+using Xunit;
+
+namespace RagStack.Core.Tests.Answering;
+
+public sealed class AnsweringOptionsTests
+{
+    [Fact]
+    public void The_defaults_are_valid()
+    {
+        new AnsweringOptions().Validate();
+    }
+
+    [Theory]
+    [InlineData(nameof(AnsweringOptions.RelevanceThreshold))]
+    [InlineData(nameof(AnsweringOptions.ContextLength))]
+    [InlineData(nameof(AnsweringOptions.MinOutputTokens))]
+    [InlineData(nameof(AnsweringOptions.MaxOutputTokens))]
+    [InlineData(nameof(AnsweringOptions.ExtractivePassages))]
+    public void A_setting_out_of_range_is_named_in_the_error(string setting)
+    {
+        var options = setting switch
+        {
+            nameof(AnsweringOptions.RelevanceThreshold) => new AnsweringOptions { RelevanceThreshold = 1.5 },
+            nameof(AnsweringOptions.ContextLength) => new AnsweringOptions { ContextLength = 100, MaxOutputTokens = 64 },
+            nameof(AnsweringOptions.MinOutputTokens) => new AnsweringOptions { MinOutputTokens = 0 },
+            nameof(AnsweringOptions.MaxOutputTokens) => new AnsweringOptions { MaxOutputTokens = 4_096 },
+            _ => new AnsweringOptions { ExtractivePassages = 0 },
+        };
+
+        var error = Assert.ThrowsAny<ArgumentException>(options.Validate);
+
+        Assert.Equal(setting, error.ParamName);
+    }
+}
