@@ -127,7 +127,7 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
     {
         ArgumentNullException.ThrowIfNull(messages);
         var request = CreateRequest(messages, options, cancellationToken);
-        using var activity = LlamaTelemetry.ActivitySource.StartActivity("generate");
+        using var activity = LlamaTelemetry.ActivitySource.StartActivity("llama.generate");
         activity?.SetTag("gen_ai.system", "llama.cpp");
         activity?.SetTag("gen_ai.request.model", _metadata.DefaultModelId);
         _scheduler.Submit(request);

@@ -13,9 +13,9 @@ internal static class LlamaTelemetry
 
     private static readonly Meter Meter = new("RagStack");
 
-    public static Counter<long> Tokens { get; } = Meter.CreateCounter<long>("ragstack.generate.tokens", "{token}", "Prompt (evaluated or reused) and generated tokens.");
+    public static Counter<long> Tokens { get; } = Meter.CreateCounter<long>("ragstack.llama.tokens", "{token}", "Prompt (evaluated or reused) and generated tokens.");
 
-    public static Histogram<double> TimeToFirstToken { get; } = Meter.CreateHistogram<double>("ragstack.generate.time_to_first_token", "ms", "Time from a request's arrival to its first generated token.");
+    public static Histogram<double> TimeToFirstToken { get; } = Meter.CreateHistogram<double>("ragstack.llama.time_to_first_token", "ms", "Time from a request's arrival to its first generated token.");
 
-    public static Histogram<double> DecodeRate { get; } = Meter.CreateHistogram<double>("ragstack.generate.tokens_per_second", "{token}/s", "Generated tokens per second after the first, per request.");
+    public static Histogram<double> DecodeRate { get; } = Meter.CreateHistogram<double>("ragstack.llama.tokens_per_second", "{token}/s", "Generated tokens per second after the first, per request.");
 }

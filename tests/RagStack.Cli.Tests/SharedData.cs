@@ -22,4 +22,12 @@ internal static class SharedData
         var folder = root is null ? null : Path.GetFullPath(Path.Combine(root, "..", "shared", "datasets", "scifact"));
         return folder is not null && File.Exists(Path.Combine(folder, "scifact.zip")) ? folder : null;
     }
+
+    /// <summary>A file under <c>../shared/models</c>, or null when it is absent.</summary>
+    public static string? Model(string relativePath)
+    {
+        var root = RepositoryRoot();
+        var path = root is null ? null : Path.GetFullPath(Path.Combine(root, "..", "shared", "models", relativePath));
+        return path is not null && File.Exists(path) ? path : null;
+    }
 }

@@ -4,6 +4,8 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using RagStack.Answering;
 using RagStack.Cli.Hosting;
+using RagStack.Generation;
+using RagStack.LlamaSharp.Models;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -30,8 +32,8 @@ internal sealed class AskCommand : AsyncCommand<AskCommand.Settings>
         [Description("The question, in plain words.")]
         public string Question { get; init; } = "";
 
-        [CommandOption("-m|--model <PATH>")]
-        [Description("A generator model (.gguf) to write the answer with. Without one the answer is the best passages, cited.")]
+        [CommandOption("-m|--model <NAME|PATH>")]
+        [Description("Generator model: an installed name (ragstack models list) or a .gguf path. Default: $RAGSTACK_MODEL, else the model chosen with `models use`, else none: the answer is the best passages, cited.")]
         public string? Model { get; init; }
 
         [CommandOption("--no-stream")]
@@ -61,17 +63,22 @@ internal sealed class AskCommand : AsyncCommand<AskCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (settings.Model is { } model && !File.Exists(model))
+        var folder = DataFolder.Open(settings.ResolveDataDir(), requested: null);
+        var requested = settings.Model ?? (Environment.GetEnvironmentVariable("RAGSTACK_MODEL") is { Length: > 0 } fromEnvironment ? fromEnvironment : null);
+        var store = ModelStore.Open(folder.Path);
+        var modelPath = requested is null ? store.DefaultModelPath : store.Resolve(requested);
+        if (requested is not null && modelPath is null)
         {
-            Output.Error($"{model}: no such model file");
+            Output.Error(requested.Contains('/', StringComparison.Ordinal) || requested.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)
+                ? $"{requested}: no such model file"
+                : $"{requested}: no such model file or installed model (see ragstack models list)");
             return 1;
         }
 
-        var folder = DataFolder.Open(settings.ResolveDataDir(), requested: null);
         IChatClient? chatClient;
         try
         {
-            chatClient = _generators(settings.Model);
+            chatClient = _generators(modelPath);
         }
         catch (GeneratorUnavailableException e)
         {
@@ -100,7 +107,7 @@ internal sealed class AskCommand : AsyncCommand<AskCommand.Settings>
         }
         catch (ContextWindowExceededException e)
         {
-            Output.Error($"{settings.Model ?? "generator"}: {e.Message}");
+            Output.Error($"{modelPath ?? "generator"}: {e.Message}");
             return 1;
         }
     }

@@ -146,11 +146,9 @@ internal sealed partial class Answerer : IAnswerer
         if (packed.Sources.Count == 0)
         {
             throw new ContextWindowExceededException(
-                $"No retrieved source fits the generator's {packed.ContextLength}-token window beside the question ({packed.PromptTokens} tokens) and the answer's reserve ({packed.OutputTokens}). Use a model with a larger context or a shorter question.")
-            {
-                PromptTokens = packed.PromptTokens,
-                ContextLength = packed.ContextLength,
-            };
+                packed.PromptTokens,
+                packed.ContextLength,
+                $"No retrieved source fits the generator's {packed.ContextLength}-token window beside the question ({packed.PromptTokens} tokens) and the answer's reserve ({packed.OutputTokens}). Use a model with a larger context or a shorter question.");
         }
 
         using var generate = RagStackTelemetry.ActivitySource.StartActivity("generate");
@@ -208,6 +206,10 @@ internal sealed partial class Answerer : IAnswerer
             Sources = resolver.Cited.Select((s, i) => new AnswerSource(i + 1, s.Citation, Snippet(s.Text, SnippetLength))).ToList(),
             Kind = AnswerKind.Generated,
             Relevance = relevance,
+            // A model that cites nothing still answered from something; name what it was given rather than show no source.
+            Notice = resolver.Cited.Count == 0
+                ? $"The answer cites no source; the model was given: {string.Join("; ", packed.Sources.Select(s => s.Citation.ToString()))}."
+                : null,
             Usage = new AnswerUsage(promptTokens, outputTokens, packed.ContextLength),
             Timings = new AnswerTimings(retrieval, firstToken, _time.GetElapsedTime(started)),
         });

@@ -26,7 +26,7 @@ public sealed class AnsweringOptions
 
     /// <summary>
     /// The smallest answer reserve: when a long question and history leave less than <see cref="MaxOutputTokens"/>, the
-    /// reserve shrinks down to this before the request fails with <see cref="ContextWindowExceededException"/>.
+    /// reserve shrinks down to this before the request fails with <see cref="Generation.ContextWindowExceededException"/>.
     /// </summary>
     public int MinOutputTokens { get; set; } = 64;
 

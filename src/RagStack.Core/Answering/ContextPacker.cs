@@ -47,11 +47,9 @@ internal sealed class ContextPacker
         if (baseTokens + _minOutputTokens > window)
         {
             throw new ContextWindowExceededException(
-                $"The question and its history take {baseTokens} tokens of the generator's {window}-token window, leaving less than the {_minOutputTokens} tokens an answer needs. Shorten the question or the history, or use a model with a larger context.")
-            {
-                PromptTokens = baseTokens,
-                ContextLength = window,
-            };
+                baseTokens,
+                window,
+                $"The question and its history take {baseTokens} tokens of the generator's {window}-token window, leaving less than the {_minOutputTokens} tokens an answer needs. Shorten the question or the history, or use a model with a larger context.");
         }
 
         var reserve = Math.Min(maxOutputTokens, window - baseTokens);

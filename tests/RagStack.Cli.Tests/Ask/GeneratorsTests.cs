@@ -1,4 +1,6 @@
 using RagStack.Cli.Ask;
+using RagStack.LlamaSharp;
+using RagStack.LlamaSharp.Gguf;
 
 namespace RagStack.Cli.Tests.Ask;
 
@@ -11,11 +13,37 @@ public sealed class GeneratorsTests
     }
 
     [Fact]
-    public void A_model_path_this_build_cannot_load_is_a_typed_error_naming_it()
+    public void A_file_llama_cpp_cannot_load_is_a_typed_error_naming_it()
     {
-        var error = Assert.Throws<GeneratorUnavailableException>(() => Generators.Default("/models/qwen.gguf"));
+        var path = Path.Combine(Path.GetTempPath(), $"not-a-model-{Guid.NewGuid():N}.gguf");
+        File.WriteAllText(path, "not a model");
+        try
+        {
+            var error = Assert.Throws<GeneratorUnavailableException>(() => Generators.Default(path));
 
-        Assert.Equal("/models/qwen.gguf", error.ModelPath);
-        Assert.Contains("extractive", error.Message, StringComparison.Ordinal);
+            Assert.Equal(path, error.ModelPath);
+            Assert.Contains("could not load", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_gguf_model_loads_as_the_local_llama_cpp_client()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"synthetic-{Guid.NewGuid():N}.gguf");
+        SyntheticLlama.Write(path, new SyntheticLlamaSpec());
+        try
+        {
+            using var client = Generators.Default(path);
+
+            Assert.IsType<LlamaChatClient>(client);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.AI;
 using RagStack.Answering;
 using RagStack.Chunks;
 using RagStack.Core.Tests.Support;
+using RagStack.Generation;
 using RagStack.Retrieval;
 using Xunit;
 
