@@ -49,10 +49,6 @@ app.Configure(config =>
             .WithExample("models", "pull", "qwen2.5-0.5b-instruct", "--use");
         models.AddCommand<ModelsListCommand>("list").WithDescription("List the catalogue and the installed models.");
         models.AddCommand<ModelsUseCommand>("use").WithDescription("Choose the default model for ask.");
-    });
-    config.AddBranch("models", models =>
-    {
-        models.SetDescription("Inspect, quantize, list and download GGUF models.");
         models.AddCommand<ModelsInspectCommand>("inspect")
             .WithDescription("Show a GGUF model's architecture, size, quantization, tokenizer and chat template.");
         models.AddCommand<ModelsQuantizeCommand>("quantize")
