@@ -164,7 +164,7 @@ internal sealed class InferenceBenchCommand : AsyncCommand<InferenceBenchCommand
         using var drafting = RawLlamaLoops.CreateContext(draftWeights, window, 1, threads);
         RawLlamaLoops.CachedDecode(weights, target, promptTokens, 4);
         var rawPlain = Median(settings.Repeat, () => RawLlamaLoops.CachedDecode(weights, target, promptTokens, n));
-        var rawRuns = Enumerable.Range(0, settings.Repeat).Select(_ => RawLlamaLoops.SpeculativeDecode(weights, target, drafting, promptTokens, n, draftTokens)).ToList();
+        var rawRuns = Enumerable.Range(0, settings.Repeat).Select(_ => OnDedicatedThread(() => RawLlamaLoops.SpeculativeDecode(weights, target, drafting, promptTokens, n, draftTokens))).ToList();
         var rawFast = MedianOf(rawRuns.Select(r => r.TokensPerSecond).ToList());
         var rawAcceptance = MedianOf(rawRuns.Select(r => r.Acceptance).ToList());
 
@@ -239,7 +239,7 @@ internal sealed class InferenceBenchCommand : AsyncCommand<InferenceBenchCommand
 
     private static (double Cold, double Warm) MedianPair(int repeat, Func<(double Cold, double Warm)> run)
     {
-        var results = Enumerable.Range(0, repeat).Select(_ => run()).ToList();
+        var results = Enumerable.Range(0, repeat).Select(_ => OnDedicatedThread(run)).ToList();
         return (MedianOf(results.Select(r => r.Cold).ToList()), MedianOf(results.Select(r => r.Warm).ToList()));
     }
 
@@ -254,7 +254,32 @@ internal sealed class InferenceBenchCommand : AsyncCommand<InferenceBenchCommand
         return i;
     }
 
-    private static double Median(int repeat, Func<double> run) => MedianOf(Enumerable.Range(0, repeat).Select(_ => run()).ToList());
+    /// <summary>
+    /// Runs a raw measurement on its own thread, as the chat client's decode loop runs on its own thread, so neither side
+    /// decodes from a thread-pool thread that other work may share.
+    /// </summary>
+    private static T OnDedicatedThread<T>(Func<T> run)
+    {
+        T result = default!;
+        Exception? error = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result = run();
+            }
+            catch (Exception e)
+            {
+                error = e;
+            }
+        })
+        { Name = "raw llama.cpp loop" };
+        thread.Start();
+        thread.Join();
+        return error is null ? result : throw new InvalidOperationException("The raw loop failed.", error);
+    }
+
+    private static double Median(int repeat, Func<double> run) => MedianOf(Enumerable.Range(0, repeat).Select(_ => OnDedicatedThread(run)).ToList());
 
     private static async Task<double> MedianAsync(int repeat, Func<Task<double>> run)
     {
