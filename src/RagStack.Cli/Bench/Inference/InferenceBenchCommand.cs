@@ -20,15 +20,11 @@ namespace RagStack.Cli.Bench.Inference;
 /// </summary>
 internal sealed class InferenceBenchCommand : AsyncCommand<InferenceBenchCommand.Settings>
 {
-    internal sealed class Settings : CommandSettings
+    internal sealed class Settings : ModelBenchSettings
     {
         [CommandOption("--model <GGUF>")]
         [Description("Model to measure. Default: a synthetic 125M-parameter Llama (F16, llama-spm vocabulary) built on the spot.")]
         public string? Model { get; init; }
-
-        [CommandOption("--threads <N>")]
-        [Description("CPU threads for both sides. Default: every core.")]
-        public int Threads { get; init; }
 
         [CommandOption("--tokens <N>")]
         [Description("Tokens generated per stream. Default: 48.")]
@@ -40,25 +36,10 @@ internal sealed class InferenceBenchCommand : AsyncCommand<InferenceBenchCommand
         [DefaultValue(1000)]
         public int ContextTokens { get; init; } = 1000;
 
-        [CommandOption("--repeat <N>")]
-        [Description("Runs per measurement; the median is printed. Default: 3.")]
-        [DefaultValue(3)]
-        public int Repeat { get; init; } = 3;
-
-        [CommandOption("--work-dir <DIR>")]
-        [Description("Where synthetic models are built and kept between runs. Default: <data folder>/bench.")]
-        public string? WorkDir { get; init; }
-
-        [CommandOption("--json")]
-        [Description("Print machine-readable JSON instead of a table.")]
-        public bool Json { get; init; }
-
         public override ValidationResult Validate() =>
             Tokens is < 4 or > 4096 ? ValidationResult.Error("--tokens must be between 4 and 4096.")
             : ContextTokens is < 16 or > 16384 ? ValidationResult.Error("--context-tokens must be between 16 and 16384.")
-            : Repeat is < 1 or > 50 ? ValidationResult.Error("--repeat must be between 1 and 50.")
-            : Threads < 0 ? ValidationResult.Error("--threads must be positive.")
-            : ValidationResult.Success();
+            : base.Validate();
     }
 
     /// <summary>One row: what was measured, ours, the raw reference, and the target it is held to.</summary>
@@ -66,7 +47,7 @@ internal sealed class InferenceBenchCommand : AsyncCommand<InferenceBenchCommand
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var threads = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount;
+        var threads = settings.ResolveThreads();
         var model = settings.Model ?? BenchModels.Synthetic125M(settings.WorkDir, GgufWeights.F16);
         if (!File.Exists(model))
         {
@@ -75,22 +56,24 @@ internal sealed class InferenceBenchCommand : AsyncCommand<InferenceBenchCommand
         }
 
         var rows = new List<Row>();
-        var window = settings.ContextTokens + 2 * settings.Tokens + 64;
         LlamaNative.EnsureLoaded();
         using (var weights = LLamaWeights.LoadFromFile(new ModelParams(model) { GpuLayerCount = 0 }))
         {
-            await MeasureAsync(settings, model, weights, threads, window, rows, cancellationToken);
+            await MeasureAsync(settings, model, weights, threads, rows, cancellationToken);
         }
 
         Print(settings, model, threads, rows);
         return 0;
     }
 
-    private static async Task MeasureAsync(Settings settings, string model, LLamaWeights weights, int threads, int window, List<Row> rows, CancellationToken cancellationToken)
+    private static async Task MeasureAsync(Settings settings, string model, LLamaWeights weights, int threads, List<Row> rows, CancellationToken cancellationToken)
     {
         var n = settings.Tokens;
         var prompts = Enumerable.Range(0, 8).Select(Prompt).ToArray();
         var promptTokens = prompts.Select(p => weights.NativeHandle.Tokenize(Transcript(p), weights.NativeHandle.Vocab.ShouldAddBOS, true, Encoding.UTF8)).ToArray();
+        // Room for the longest prompt, or the shared context with its nonce and question, plus two replies (speculative rows
+        // generate twice as many tokens).
+        var window = Math.Max(promptTokens.Max(p => p.Length), settings.ContextTokens + 256) + 2 * n;
         using var client = LlamaChatClient.Load(new LlamaModelOptions { ModelPath = model, ContextLength = window, MaxParallelRequests = 8, PrefixCacheEntries = 2, Threads = threads });
         using var raw = RawLlamaLoops.CreateContext(weights, window * 8, 10, threads);
         var greedy = new ChatOptions { Temperature = 0, MaxOutputTokens = n };
@@ -99,18 +82,18 @@ internal sealed class InferenceBenchCommand : AsyncCommand<InferenceBenchCommand
         RawLlamaLoops.CachedDecode(weights, raw, promptTokens[0], 4);
         await client.GetResponseAsync([new ChatMessage(ChatRole.User, prompts[0])], new ChatOptions { Temperature = 0, MaxOutputTokens = 4 }, cancellationToken);
 
-        var naive = Median(settings.Repeat, () => RawLlamaLoops.NaiveDecode(weights, raw, promptTokens[0], n));
+        var naive = Measure.Median(settings.Repeat, () => RawLlamaLoops.NaiveDecode(weights, raw, promptTokens[0], n));
         rows.Add(new("1 no KV cache", "decode, whole text re-read each step", null, naive, "tok/s", "RagStack always caches"));
 
-        var single = await MedianAsync(settings.Repeat, async () => DecodeRate(await client.GetResponseAsync([new ChatMessage(ChatRole.User, prompts[0])], greedy, cancellationToken)));
-        var rawSingle = Median(settings.Repeat, () => RawLlamaLoops.CachedDecode(weights, raw, promptTokens[0], n));
+        var single = await Measure.MedianAsync(settings.Repeat, async () => DecodeRate(await client.GetResponseAsync([new ChatMessage(ChatRole.User, prompts[0])], greedy, cancellationToken)));
+        var rawSingle = Measure.Median(settings.Repeat, () => RawLlamaLoops.CachedDecode(weights, raw, promptTokens[0], n));
         rows.Add(new("2 KV cache", "decode, 1 stream", single, rawSingle, "tok/s", "≥ 0.95 × raw"));
 
         double? oneStream = null;
         foreach (var streams in new[] { 1, 4, 8 })
         {
-            var ours = await MedianAsync(settings.Repeat, () => ConcurrentRateAsync(client, prompts.Take(streams), greedy, cancellationToken));
-            var reference = Median(settings.Repeat, () => RawLlamaLoops.BatchedDecode(weights, raw, promptTokens.Take(streams).ToArray(), n));
+            var ours = await Measure.MedianAsync(settings.Repeat, () => ConcurrentRateAsync(client, prompts.Take(streams), greedy, cancellationToken));
+            var reference = Measure.Median(settings.Repeat, () => RawLlamaLoops.BatchedDecode(weights, raw, promptTokens.Take(streams).ToArray(), n));
             oneStream ??= ours;
             var target = streams == 1 ? "" : $"≥ 0.9 × raw; F16 ≥ 1.7× 1 stream (llama.cpp {(streams == 4 ? "1.83" : "2.05")}×)";
             rows.Add(new("3 batching", $"{streams} streams, aggregate = {ours / oneStream:F2}× 1 stream", ours, reference, "tok/s", target));
@@ -153,9 +136,9 @@ internal sealed class InferenceBenchCommand : AsyncCommand<InferenceBenchCommand
         using var speculative = LlamaChatClient.Load(new LlamaModelOptions { ModelPath = model, ContextLength = window, MaxParallelRequests = 1, Threads = threads, DraftModelPath = draft, DraftTokens = draftTokens });
         await plain.GetResponseAsync(messages, new ChatOptions { Temperature = 0, MaxOutputTokens = 4 }, cancellationToken);
         await speculative.GetResponseAsync(messages, new ChatOptions { Temperature = 0, MaxOutputTokens = 4 }, cancellationToken);
-        var oursPlain = await MedianAsync(settings.Repeat, async () => DecodeRate(await plain.GetResponseAsync(messages, greedy, cancellationToken)));
+        var oursPlain = await Measure.MedianAsync(settings.Repeat, async () => DecodeRate(await plain.GetResponseAsync(messages, greedy, cancellationToken)));
         var before = speculative.DraftStatistics;
-        var oursFast = await MedianAsync(settings.Repeat, async () => DecodeRate(await speculative.GetResponseAsync(messages, greedy, cancellationToken)));
+        var oursFast = await Measure.MedianAsync(settings.Repeat, async () => DecodeRate(await speculative.GetResponseAsync(messages, greedy, cancellationToken)));
         var after = speculative.DraftStatistics;
         var oursAcceptance = (double)(after.Accepted - before.Accepted) / Math.Max(1, after.Proposed - before.Proposed);
 
@@ -163,10 +146,10 @@ internal sealed class InferenceBenchCommand : AsyncCommand<InferenceBenchCommand
         using var target = RawLlamaLoops.CreateContext(weights, window, 1, threads);
         using var drafting = RawLlamaLoops.CreateContext(draftWeights, window, 1, threads);
         RawLlamaLoops.CachedDecode(weights, target, promptTokens, 4);
-        var rawPlain = Median(settings.Repeat, () => RawLlamaLoops.CachedDecode(weights, target, promptTokens, n));
-        var rawRuns = Enumerable.Range(0, settings.Repeat).Select(_ => OnDedicatedThread(() => RawLlamaLoops.SpeculativeDecode(weights, target, drafting, promptTokens, n, draftTokens))).ToList();
-        var rawFast = MedianOf(rawRuns.Select(r => r.TokensPerSecond).ToList());
-        var rawAcceptance = MedianOf(rawRuns.Select(r => r.Acceptance).ToList());
+        var rawPlain = Measure.Median(settings.Repeat, () => RawLlamaLoops.CachedDecode(weights, target, promptTokens, n));
+        var rawRuns = Enumerable.Range(0, settings.Repeat).Select(_ => Measure.OnDedicatedThread(() => RawLlamaLoops.SpeculativeDecode(weights, target, drafting, promptTokens, n, draftTokens))).ToList();
+        var rawFast = Measure.MedianOf(rawRuns.Select(r => r.TokensPerSecond).ToList());
+        var rawAcceptance = Measure.MedianOf(rawRuns.Select(r => r.Acceptance).ToList());
 
         var name = Path.GetFileNameWithoutExtension(model);
         rows.Add(new($"5 speculative, {label}", $"no draft: decode 1 stream ({name})", oursPlain, rawPlain, "tok/s", ""));
@@ -234,13 +217,13 @@ internal sealed class InferenceBenchCommand : AsyncCommand<InferenceBenchCommand
             warms.Add(await TimeToFirstTokenAsync(client, context, second, cancellationToken));
         }
 
-        return (MedianOf(colds), MedianOf(warms));
+        return (Measure.MedianOf(colds), Measure.MedianOf(warms));
     }
 
     private static (double Cold, double Warm) MedianPair(int repeat, Func<(double Cold, double Warm)> run)
     {
-        var results = Enumerable.Range(0, repeat).Select(_ => OnDedicatedThread(run)).ToList();
-        return (MedianOf(results.Select(r => r.Cold).ToList()), MedianOf(results.Select(r => r.Warm).ToList()));
+        var results = Enumerable.Range(0, repeat).Select(_ => Measure.OnDedicatedThread(run)).ToList();
+        return (Measure.MedianOf(results.Select(r => r.Cold).ToList()), Measure.MedianOf(results.Select(r => r.Warm).ToList()));
     }
 
     private static int CommonPrefix(LLamaToken[] a, LLamaToken[] b)
@@ -254,49 +237,9 @@ internal sealed class InferenceBenchCommand : AsyncCommand<InferenceBenchCommand
         return i;
     }
 
-    /// <summary>
-    /// Runs a raw measurement on its own thread, as the chat client's decode loop runs on its own thread, so neither side
-    /// decodes from a thread-pool thread that other work may share.
-    /// </summary>
-    private static T OnDedicatedThread<T>(Func<T> run)
-    {
-        T result = default!;
-        Exception? error = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                result = run();
-            }
-            catch (Exception e)
-            {
-                error = e;
-            }
-        })
-        { Name = "raw llama.cpp loop" };
-        thread.Start();
-        thread.Join();
-        return error is null ? result : throw new InvalidOperationException("The raw loop failed.", error);
-    }
 
-    private static double Median(int repeat, Func<double> run) => MedianOf(Enumerable.Range(0, repeat).Select(_ => OnDedicatedThread(run)).ToList());
 
-    private static async Task<double> MedianAsync(int repeat, Func<Task<double>> run)
-    {
-        var values = new List<double>();
-        for (var i = 0; i < repeat; i++)
-        {
-            values.Add(await run());
-        }
 
-        return MedianOf(values);
-    }
-
-    private static double MedianOf(List<double> values)
-    {
-        values.Sort();
-        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2;
-    }
 
     private static void Print(Settings settings, string model, int threads, List<Row> rows)
     {
@@ -306,10 +249,7 @@ internal sealed class InferenceBenchCommand : AsyncCommand<InferenceBenchCommand
             return;
         }
 
-        if (Console.IsOutputRedirected)
-        {
-            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 150);
-        }
+        Measure.WidenPipedOutput();
 
         var table = new Table().Title($"[bold]ragstack bench inference[/] — {Markup.Escape(Path.GetFileName(model))}, {threads} threads, median of {settings.Repeat}")
             .AddColumn("step").AddColumn(new TableColumn("measurement").NoWrap())

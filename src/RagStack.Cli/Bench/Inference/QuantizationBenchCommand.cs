@@ -44,7 +44,7 @@ internal sealed class QuantizationBenchCommand : Command<QuantizationBenchComman
         "and hugged her mom. Then they went home and ate warm soup for dinner. The next day, Lily and Max went back to " +
         "the park. They played with the ball all day, and they were very happy.";
 
-    internal sealed class Settings : CommandSettings
+    internal sealed class Settings : ModelBenchSettings
     {
         [CommandOption("--model <GGUF>")]
         [Description("F32 (or F16) model to quantize. Default: a synthetic 125M-parameter Llama in F32, then the shared stories260K when ../shared/models has it.")]
@@ -54,33 +54,14 @@ internal sealed class QuantizationBenchCommand : Command<QuantizationBenchComman
         [Description("Comma-separated quantization types. Default: F16,Q8_0,Q6_K,Q5_K_M,Q4_K_M,Q4_0.")]
         public string? Types { get; init; }
 
-        [CommandOption("--threads <N>")]
-        [Description("CPU threads. Default: every core.")]
-        public int Threads { get; init; }
-
         [CommandOption("--decode-tokens <N>")]
         [Description("Tokens generated for the decode speed. Default: 32.")]
         [DefaultValue(32)]
         public int DecodeTokens { get; init; } = 32;
 
-        [CommandOption("--repeat <N>")]
-        [Description("Runs per speed measurement; the median is printed. Default: 3.")]
-        [DefaultValue(3)]
-        public int Repeat { get; init; } = 3;
-
-        [CommandOption("--work-dir <DIR>")]
-        [Description("Where models are built and quantized (kept between runs). Default: <data folder>/bench.")]
-        public string? WorkDir { get; init; }
-
-        [CommandOption("--json")]
-        [Description("Print machine-readable JSON instead of tables.")]
-        public bool Json { get; init; }
-
         public override ValidationResult Validate() =>
             DecodeTokens is < 2 or > 1024 ? ValidationResult.Error("--decode-tokens must be between 2 and 1024.")
-            : Repeat is < 1 or > 50 ? ValidationResult.Error("--repeat must be between 1 and 50.")
-            : Threads < 0 ? ValidationResult.Error("--threads must be positive.")
-            : ValidationResult.Success();
+            : base.Validate();
     }
 
     /// <summary>One format of one model.</summary>
@@ -101,7 +82,7 @@ internal sealed class QuantizationBenchCommand : Command<QuantizationBenchComman
         }
 
         var models = settings.Models.Length > 0 ? settings.Models.ToList() : DefaultModels(settings.WorkDir);
-        var threads = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount;
+        var threads = settings.ResolveThreads();
         var workDir = BenchModels.WorkDirectory(settings.WorkDir);
         var results = new List<(string Model, List<Row> Rows)>();
         LlamaNative.EnsureLoaded();
@@ -113,7 +94,7 @@ internal sealed class QuantizationBenchCommand : Command<QuantizationBenchComman
                 return 1;
             }
 
-            results.Add((model, Measure(model, types, threads, workDir, settings)));
+            results.Add((model, MeasureModel(model, types, threads, workDir, settings)));
         }
 
         Print(settings, threads, results);
@@ -131,7 +112,7 @@ internal sealed class QuantizationBenchCommand : Command<QuantizationBenchComman
         return models;
     }
 
-    private static List<Row> Measure(string source, GgufQuantizationType[] types, int threads, string workDir, Settings settings)
+    private static List<Row> MeasureModel(string source, GgufQuantizationType[] types, int threads, string workDir, Settings settings)
     {
         var rows = new List<Row>();
         var sourceInfo = GgufModelInfo.Read(source);
@@ -159,13 +140,13 @@ internal sealed class QuantizationBenchCommand : Command<QuantizationBenchComman
             var logits = AllLogits(context, tokens, weights.NativeHandle.Vocab.Count);
             reference ??= logits;
             var (kl, top1) = Compare(reference, logits);
-            var prefill = Median(settings.Repeat, () =>
+            var prefill = Measure.Median(settings.Repeat, () =>
             {
                 var clock = Stopwatch.StartNew();
                 AllLogits(context, tokens, 0);
                 return tokens.Length / clock.Elapsed.TotalSeconds;
             });
-            var decode = Median(settings.Repeat, () => RawLlamaLoops.CachedDecode(weights, context, tokens[..Math.Min(tokens.Length, 16)], settings.DecodeTokens));
+            var decode = Measure.Median(settings.Repeat, () => RawLlamaLoops.CachedDecode(weights, context, tokens[..Math.Min(tokens.Length, 16)], settings.DecodeTokens));
             rows.Add(new Row(name, info.BitsPerWeight, info.FileSize, (long)weights.SizeInBytes, prefill, decode, kl, top1, Claims.GetValueOrDefault(name, "")));
         }
 
@@ -230,11 +211,6 @@ internal sealed class QuantizationBenchCommand : Command<QuantizationBenchComman
         return best;
     }
 
-    private static double Median(int repeat, Func<double> run)
-    {
-        var values = Enumerable.Range(0, repeat).Select(_ => run()).Order().ToList();
-        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2;
-    }
 
     private static void Print(Settings settings, int threads, List<(string Model, List<Row> Rows)> results)
     {
@@ -244,10 +220,7 @@ internal sealed class QuantizationBenchCommand : Command<QuantizationBenchComman
             return;
         }
 
-        if (Console.IsOutputRedirected)
-        {
-            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 150);
-        }
+        Measure.WidenPipedOutput();
 
         foreach (var (model, rows) in results)
         {
