@@ -5,6 +5,7 @@ using LLama.Common;
 using LLama.Native;
 using Microsoft.Extensions.AI;
 using RagStack.Generation;
+using RagStack.LlamaSharp.Adapters;
 using RagStack.LlamaSharp.Chat;
 using RagStack.LlamaSharp.Scheduling;
 
@@ -35,13 +36,21 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
         ContextLength = contextLength;
         _formatter = ChatPromptFormatter.Create(weights.NativeHandle, options.ChatTemplate);
         var draft = draftContext is null ? null : new DraftModel(draftContext, options.DraftTokens, options.BatchSize);
-        _scheduler = new DecodeScheduler(weights.NativeHandle, context, options.MaxParallelRequests, options.PrefixCacheEntries, options.BatchSize, (int)context.ContextSize, draft);
+        DecodeScheduler? scheduler = null;
+        Adapters = new AdapterRegistry(weights.NativeHandle, options.ModelPath, name => scheduler!.RemoveAdapterAsync(name));
+        _scheduler = scheduler = new DecodeScheduler(weights.NativeHandle, context, options.MaxParallelRequests, options.PrefixCacheEntries, options.BatchSize, (int)context.ContextSize, draft, Adapters.Unload);
         var name = Path.GetFileNameWithoutExtension(options.ModelPath);
         _metadata = new ChatClientMetadata("llama.cpp", new Uri(Path.GetFullPath(options.ModelPath)), name);
     }
 
     /// <inheritdoc />
     public int ContextLength { get; }
+
+    /// <summary>
+    /// The LoRA adapters loaded for this model. A request chooses one with <see cref="LlamaChatOptions.Adapter"/> (and
+    /// <see cref="LlamaChatOptions.AdapterScale"/>) in <see cref="ChatOptions.AdditionalProperties"/>.
+    /// </summary>
+    public AdapterRegistry Adapters { get; }
 
     /// <summary>Which chat template formats prompts (the model's own, a built-in one, or the plain-text transcript).</summary>
     public string ChatTemplate => _formatter.Description;
@@ -242,7 +251,21 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
             stops.AddRange(ChatPromptFormatter.TranscriptStops);
         }
 
-        return new GenerationRequest(prompt, maxTokens, sampling, stops, cancellationToken);
+        return new GenerationRequest(prompt, maxTokens, sampling, stops, cancellationToken, ChooseAdapters(options));
+    }
+
+    private AdapterSet ChooseAdapters(ChatOptions? options)
+    {
+        if (options?.AdditionalProperties is not { } properties || !properties.TryGetValue(LlamaChatOptions.Adapter, out var value) || value is null)
+        {
+            return AdapterSet.None;
+        }
+
+        var name = value as string ?? throw new ArgumentException($"{LlamaChatOptions.Adapter} must be an adapter name.", nameof(options));
+        var scale = properties.TryGetValue(LlamaChatOptions.AdapterScale, out var s) && s is not null
+            ? Convert.ToSingle(s, System.Globalization.CultureInfo.InvariantCulture)
+            : 1f;
+        return name.Length == 0 ? AdapterSet.None : Adapters.Resolve(name, scale);
     }
 
     private LLamaToken[] Tokenize(string prompt) =>

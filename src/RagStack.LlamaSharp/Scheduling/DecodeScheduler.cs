@@ -35,11 +35,17 @@ internal sealed class DecodeScheduler : IDisposable
     private readonly Thread _thread;
     private readonly DraftModel? _draft;
     private readonly int _vocabulary;
+    private readonly ConcurrentQueue<(string Name, TaskCompletionSource Done)> _removals = new();
+    private readonly List<(string Name, TaskCompletionSource Done)> _pendingRemovals = [];
+    private readonly Func<string, LoraAdapter?> _unload;
+    private readonly HashSet<LoraAdapter> _unloaded = new(ReferenceEqualityComparer.Instance);
+    private AdapterSet _applied = AdapterSet.None;
     private volatile bool _stopping;
     private long _clock;
 
-    public DecodeScheduler(SafeLlamaModelHandle model, SafeLLamaContextHandle context, int maxParallel, int maxCached, int batchSize, int totalCells, DraftModel? draft = null)
+    public DecodeScheduler(SafeLlamaModelHandle model, SafeLLamaContextHandle context, int maxParallel, int maxCached, int batchSize, int totalCells, DraftModel? draft = null, Func<string, LoraAdapter?>? unloadAdapter = null)
     {
+        _unload = unloadAdapter ?? (_ => null);
         _model = model;
         _draft = draft;
         _vocabulary = model.Vocab.Count;
@@ -78,6 +84,19 @@ internal sealed class DecodeScheduler : IDisposable
         _incoming.Enqueue(request);
         request.Registration = request.CancellationToken.Register(static s => ((SemaphoreSlim)s!).Release(), _signal);
         _signal.Release();
+    }
+
+    /// <summary>
+    /// Takes an adapter out of service: running requests that use it finish first, prefixes cached under it are dropped,
+    /// then <c>unloadAdapter</c> is called on the decode loop's thread. Completes when the adapter is unloaded.
+    /// </summary>
+    public Task RemoveAdapterAsync(string name)
+    {
+        ObjectDisposedException.ThrowIf(_stopping, this);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _removals.Enqueue((name, done));
+        _signal.Release();
+        return done.Task;
     }
 
     public void Dispose()
@@ -123,6 +142,8 @@ internal sealed class DecodeScheduler : IDisposable
             _waiting.AddLast(queued);
         }
 
+        RemoveAdapters();
+
         for (var node = _waiting.First; node is not null;)
         {
             var next = node.Next;
@@ -146,12 +167,56 @@ internal sealed class DecodeScheduler : IDisposable
 
         while (_waiting.First is { } first && _slots.Count(s => s.Request is not null) < _maxParallel)
         {
+            // A request that chose an adapter just before it was removed arrives after the unload: refuse it alone.
+            if (first.Value.Adapters.Items.Any(i => _unloaded.Contains(i.Adapter)))
+            {
+                first.Value.Complete(new KeyNotFoundException($"The adapter '{first.Value.Adapters.Key}' was removed before the request started."));
+                _waiting.RemoveFirst();
+                continue;
+            }
+
             if (!TryStart(first.Value))
             {
                 break;
             }
 
             _waiting.RemoveFirst();
+        }
+    }
+
+    private void RemoveAdapters()
+    {
+        while (_removals.TryDequeue(out var removal))
+        {
+            _pendingRemovals.Add(removal);
+        }
+
+        for (var i = _pendingRemovals.Count - 1; i >= 0; i--)
+        {
+            var (name, done) = _pendingRemovals[i];
+            if (_slots.Any(s => s.Request is { } r && r.Adapters.Uses(name)) || _waiting.Any(r => r.Adapters.Uses(name)))
+            {
+                continue;
+            }
+
+            foreach (var slot in _slots.Where(s => s.Request is null && s.AdapterKey.Length > 0 && s.AdapterKey.StartsWith(name + "@", StringComparison.Ordinal)))
+            {
+                Clear(slot);
+            }
+
+            if (_applied.Uses(name))
+            {
+                _context.SetLoraAdapters([]);
+                _applied = AdapterSet.None;
+            }
+
+            if (_unload(name) is { } unloaded)
+            {
+                _unloaded.Add(unloaded);
+            }
+
+            done.TrySetResult();
+            _pendingRemovals.RemoveAt(i);
         }
     }
 
@@ -163,7 +228,8 @@ internal sealed class DecodeScheduler : IDisposable
         var shared = 0;
         foreach (var slot in _slots)
         {
-            if (slot.Tokens.Count == 0)
+            // A cache computed under other adapters holds other keys and values: it is never shared.
+            if (slot.Tokens.Count == 0 || slot.AdapterKey != request.Adapters.Key)
             {
                 continue;
             }
@@ -229,9 +295,15 @@ internal sealed class DecodeScheduler : IDisposable
     private bool Step()
     {
         _batch.Clear();
+        var current = ChooseAdapterSet();
+        if (current is null)
+        {
+            return false;
+        }
+
         foreach (var slot in _slots)
         {
-            if (slot.Request is not null && slot.Pending is { } token)
+            if (slot.Request is not null && slot.Request.Adapters.Key == current.Key && slot.Pending is { } token)
             {
                 if (_draft is not null && slot.Request.Sampling.IsGreedy && slot.Request.MaxTokens - slot.Generated >= 2)
                 {
@@ -248,7 +320,7 @@ internal sealed class DecodeScheduler : IDisposable
 
         // Prompts are read in chunks that fill the rest of the step, oldest request first, so a long prompt never
         // stalls the replies already streaming.
-        foreach (var slot in _slots.Where(s => s.Request is not null && s.Prefilled < s.Request.Prompt.Length).OrderBy(s => s.Request!.SubmittedAt))
+        foreach (var slot in _slots.Where(s => s.Request is not null && s.Request.Adapters.Key == current.Key && s.Prefilled < s.Request.Prompt.Length).OrderBy(s => s.Request!.SubmittedAt))
         {
             var room = _batchSize - _batch.TokenCount;
             if (room <= 0)
@@ -269,6 +341,17 @@ internal sealed class DecodeScheduler : IDisposable
         if (_batch.TokenCount == 0)
         {
             return false;
+        }
+
+        if (current.Key != _applied.Key)
+        {
+            _context.SetLoraAdapters(current.Items);
+            _applied = current;
+        }
+
+        foreach (var slot in _slots.Where(s => s.Request?.Adapters.Key == current.Key))
+        {
+            slot.LastServed = Steps;
         }
 
         var result = _context.Decode(_batch);
@@ -299,6 +382,15 @@ internal sealed class DecodeScheduler : IDisposable
 
         return true;
     }
+
+    /// <summary>
+    /// The adapter set this step decodes under: the set of the running request that has waited longest for a step, so
+    /// requests under different adapters take turns and none ever decodes under another's adapters.
+    /// </summary>
+    private AdapterSet? ChooseAdapterSet() =>
+        _slots.Where(s => s.Request is not null && (s.Pending is not null || s.Prefilled < s.Request.Prompt.Length))
+            .OrderBy(s => s.LastServed).ThenBy(s => s.Request!.SubmittedAt)
+            .Select(s => s.Request!.Adapters).FirstOrDefault();
 
     /// <summary>
     /// Speculative step for a greedy request: the draft model proposes the next tokens, and the pending token plus the
@@ -494,6 +586,12 @@ internal sealed class DecodeScheduler : IDisposable
         /// <summary>The tokens this sequence holds in the cache, position by position.</summary>
         public List<LLamaToken> Tokens { get; } = [];
 
+        /// <summary>The adapter set the cached tokens were computed under.</summary>
+        public string AdapterKey { get; set; } = "";
+
+        /// <summary>The step this slot's request last took part in (for turn-taking between adapter sets).</summary>
+        public long LastServed { get; set; } = -1;
+
         /// <summary>The tokens the draft model's sequence of the same id holds.</summary>
         public List<LLamaToken> DraftTokens { get; } = [];
 
@@ -528,6 +626,8 @@ internal sealed class DecodeScheduler : IDisposable
         public void Start(GenerationRequest request, int shared, SafeLlamaModelHandle model)
         {
             Request = request;
+            AdapterKey = request.Adapters.Key;
+            LastServed = -1;
             Prefilled = shared;
             Shared = shared;
             Generated = 0;

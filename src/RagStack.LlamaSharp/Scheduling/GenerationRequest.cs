@@ -64,8 +64,9 @@ internal enum GenerationFinish
 /// <summary>One prompt waiting for or taking part in the shared decode loop.</summary>
 internal sealed class GenerationRequest
 {
-    public GenerationRequest(LLamaToken[] prompt, int maxTokens, SamplingSettings sampling, IReadOnlyList<string> stops, CancellationToken cancellationToken)
+    public GenerationRequest(LLamaToken[] prompt, int maxTokens, SamplingSettings sampling, IReadOnlyList<string> stops, CancellationToken cancellationToken, AdapterSet? adapters = null)
     {
+        Adapters = adapters ?? AdapterSet.None;
         Prompt = prompt;
         MaxTokens = maxTokens;
         Sampling = sampling;
@@ -74,6 +75,9 @@ internal sealed class GenerationRequest
     }
 
     public LLamaToken[] Prompt { get; }
+
+    /// <summary>The LoRA adapters this request decodes under.</summary>
+    public AdapterSet Adapters { get; }
 
     public int MaxTokens { get; }
 

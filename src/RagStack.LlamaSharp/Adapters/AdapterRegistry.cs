@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using LLama.Native;
+using RagStack.LlamaSharp.Gguf;
+using RagStack.LlamaSharp.Scheduling;
+
+namespace RagStack.LlamaSharp.Adapters;
+
+/// <summary>
+/// The LoRA adapters loaded for one base model, by name. Each is loaded once and applied per request; adapters can be
+/// added and removed while requests run (a removed adapter finishes its running requests first).
+/// </summary>
+public sealed class AdapterRegistry
+{
+    private readonly SafeLlamaModelHandle _model;
+    private readonly string _modelPath;
+    private readonly GgufFile _base;
+    private readonly Func<string, Task> _remove;
+    private readonly ConcurrentDictionary<string, LoraAdapter> _adapters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _retiring = new(StringComparer.Ordinal);
+
+    internal AdapterRegistry(SafeLlamaModelHandle model, string modelPath, Func<string, Task> remove)
+    {
+        _model = model;
+        _modelPath = modelPath;
+        _base = GgufFile.Read(modelPath);
+        _remove = remove;
+    }
+
+    /// <summary>Names of the adapters requests may use.</summary>
+    public IReadOnlyCollection<string> Names => [.. _adapters.Keys.Where(n => !_retiring.ContainsKey(n)).Order(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Loads a GGUF LoRA adapter under <paramref name="name"/> after checking that it was made for this base model.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is not a LoRA adapter, or was made for another base model; the message names the mismatch.</exception>
+    public void Add(string name, string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (name.Contains('@', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Adapter name '{name}' may not contain '@'.", nameof(name));
+        }
+
+        if (_adapters.ContainsKey(name))
+        {
+            throw new InvalidOperationException($"An adapter named '{name}' is already loaded; remove it first.");
+        }
+
+        Check(path);
+        LoraAdapter adapter;
+        try
+        {
+            adapter = _model.LoadLoraFromFile(path);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"{path}: llama.cpp could not load the adapter ({e.Message}).", e);
+        }
+
+        if (!_adapters.TryAdd(name, adapter))
+        {
+            adapter.Unload();
+            throw new InvalidOperationException($"An adapter named '{name}' is already loaded; remove it first.");
+        }
+    }
+
+    /// <summary>
+    /// Takes an adapter out of service: new requests can no longer name it at once; it is unloaded when the requests
+    /// already using it have finished.
+    /// </summary>
+    public async Task RemoveAsync(string name)
+    {
+        if (!_adapters.ContainsKey(name) || !_retiring.TryAdd(name, 0))
+        {
+            throw new KeyNotFoundException($"No adapter named '{name}' is loaded.");
+        }
+
+        await _remove(name);
+    }
+
+    /// <summary>The set a request decodes under.</summary>
+    internal AdapterSet Resolve(string name, float scale) =>
+        !_retiring.ContainsKey(name) && _adapters.TryGetValue(name, out var adapter)
+            ? AdapterSet.Of(name, adapter, scale)
+            : throw new KeyNotFoundException($"No adapter named '{name}' is loaded (loaded: {(Names.Count == 0 ? "none" : string.Join(", ", Names))}).");
+
+    /// <summary>Called on the decode loop's thread once no request uses the adapter any more; returns what was unloaded.</summary>
+    internal LoraAdapter? Unload(string name)
+    {
+        if (_adapters.TryRemove(name, out var adapter))
+        {
+            adapter.Unload();
+        }
+
+        _retiring.TryRemove(name, out _);
+        return adapter;
+    }
+
+    /// <summary>Refuses a file that is not a LoRA adapter for this base model, naming the mismatch.</summary>
+    private void Check(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: adapter file not found.", path);
+        }
+
+        GgufFile file;
+        try
+        {
+            file = GgufFile.Read(path);
+        }
+        catch (GgufFormatException e)
+        {
+            throw new InvalidDataException(e.Message, e);
+        }
+
+        string? Text(GgufFile f, string key) => f.Metadata.TryGetValue(key, out var v) && v.Type == GgufValueType.String ? v.AsString() : null;
+        if (Text(file, "general.type") != "adapter" || Text(file, "adapter.type") != "lora")
+        {
+            throw new InvalidDataException($"{path}: not a LoRA adapter (general.type is '{Text(file, "general.type") ?? "missing"}', adapter.type is '{Text(file, "adapter.type") ?? "missing"}').");
+        }
+
+        var architecture = Text(_base, "general.architecture");
+        if (Text(file, "general.architecture") is { } adapterArchitecture && adapterArchitecture != architecture)
+        {
+            throw new InvalidDataException($"{path}: the adapter is for a '{adapterArchitecture}' model; {_modelPath} is '{architecture}'.");
+        }
+
+        foreach (var a in file.Tensors.Where(t => t.Name.EndsWith(".lora_a", StringComparison.Ordinal)))
+        {
+            var target = a.Name[..^".lora_a".Length];
+            if (!_base.TryGetTensor(target, out var weight))
+            {
+                throw new InvalidDataException($"{path}: the adapter changes '{target}', which {_modelPath} does not have; it was made for another base model.");
+            }
+
+            if (!file.TryGetTensor(target + ".lora_b", out var b))
+            {
+                throw new InvalidDataException($"{path}: '{a.Name}' has no matching '{target}.lora_b'.");
+            }
+
+            if (a.Shape[0] != weight.Shape[0] || b.Shape[1] != weight.Shape[1] || a.Shape[1] != b.Shape[0])
+            {
+                throw new InvalidDataException(
+                    $"{path}: '{target}' is {weight.Shape[0]}×{weight.Shape[1]} in {_modelPath}, but the adapter's lora_a is {a.Shape[0]}×{a.Shape[1]} and lora_b {b.Shape[0]}×{b.Shape[1]}; it was made for another base model.");
+            }
+        }
+    }
+}
