@@ -10,14 +10,19 @@ internal static class GreedyGeneration
 {
     public sealed record Result(int VocabularySize, LLamaToken[] Prompt, LLamaToken[] Generated, string Text);
 
-    public static Result Run(string modelPath, string prompt, int tokens)
+    /// <summary>
+    /// Decodes up to <paramref name="tokens"/> tokens greedily; with <paramref name="stopAtEndOfGeneration"/> it stops at
+    /// the model's end-of-generation token, as a chat reply does. The prompt's special-token text is parsed, as the chat
+    /// client parses its templated prompts.
+    /// </summary>
+    public static Result Run(string modelPath, string prompt, int tokens, uint contextSize = 128, bool stopAtEndOfGeneration = false)
     {
         LlamaNative.EnsureLoaded();
-        var parameters = new ModelParams(modelPath) { ContextSize = 128, BatchSize = 128, GpuLayerCount = 0, Threads = 1 };
+        var parameters = new ModelParams(modelPath) { ContextSize = contextSize, BatchSize = contextSize, GpuLayerCount = 0, Threads = 1 };
         using var weights = LLamaWeights.LoadFromFile(parameters);
         using var context = weights.CreateContext(parameters);
         var handle = context.NativeHandle;
-        var promptTokens = handle.Tokenize(prompt, add_bos: true, special: false, Encoding.UTF8);
+        var promptTokens = handle.Tokenize(prompt, add_bos: weights.Vocab.ShouldAddBOS, special: true, Encoding.UTF8);
 
         using var sampler = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
         sampler.AddGreedySampler();
@@ -28,7 +33,7 @@ internal static class GreedyGeneration
         }
 
         var generated = new List<LLamaToken>();
-        var text = new StringBuilder();
+        var text = new StreamingTokenDecoder(Encoding.UTF8, weights);
         var position = promptTokens.Length;
         for (var step = 0; step < tokens; step++)
         {
@@ -39,12 +44,17 @@ internal static class GreedyGeneration
             }
 
             var token = sampler.Sample(handle, batch.TokenCount - 1);
+            if (stopAtEndOfGeneration && token.IsEndOfGeneration(weights.Vocab))
+            {
+                break;
+            }
+
             generated.Add(token);
-            text.Append(weights.Vocab.LLamaTokenToString(token, isSpecialToken: true));
+            text.Add(token);
             batch.Clear();
             batch.Add(token, position++, LLamaSeqId.Zero, logits: true);
         }
 
-        return new Result(weights.Vocab.Count, promptTokens, [.. generated], text.ToString());
+        return new Result(weights.Vocab.Count, promptTokens, [.. generated], text.Read());
     }
 }

@@ -35,7 +35,7 @@ public abstract class ChatClientContract
 
         var reply = await client.GetResponseAsync(messages, new ChatOptions { Temperature = 0, MaxOutputTokens = 30, StopSequences = [] });
         // The transcript's own stop sequences also apply to the client, so compare the raw text up to the same point.
-        var raw = RawGreedyLoop.Generate(path, "User: Once upon a time there was a little cat.\n\nAssistant:", 30);
+        var raw = GreedyGeneration.Run(path, "User: Once upon a time there was a little cat.\n\nAssistant:", 30, contextSize: 1024, stopAtEndOfGeneration: true).Text;
         var expected = raw.Split("\nUser:")[0].Split("\nSystem:")[0];
 
         Assert.NotEmpty(reply.Text);
