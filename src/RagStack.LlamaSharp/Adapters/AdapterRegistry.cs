@@ -13,7 +13,8 @@ public sealed class AdapterRegistry
 {
     private readonly SafeLlamaModelHandle _model;
     private readonly string _modelPath;
-    private readonly GgufFile _base;
+    // Read only when an adapter is added: a client that never uses adapters does not parse its model's metadata twice.
+    private readonly Lazy<GgufFile> _base;
     private readonly Func<string, Task> _remove;
     private readonly ConcurrentDictionary<string, LoraAdapter> _adapters = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _retiring = new(StringComparer.Ordinal);
@@ -22,7 +23,7 @@ public sealed class AdapterRegistry
     {
         _model = model;
         _modelPath = modelPath;
-        _base = GgufFile.Read(modelPath);
+        _base = new Lazy<GgufFile>(() => GgufFile.Read(modelPath));
         _remove = remove;
     }
 
@@ -121,7 +122,8 @@ public sealed class AdapterRegistry
             throw new InvalidDataException($"{path}: not a LoRA adapter (general.type is '{Text(file, "general.type") ?? "missing"}', adapter.type is '{Text(file, "adapter.type") ?? "missing"}').");
         }
 
-        var architecture = Text(_base, "general.architecture");
+        var baseModel = _base.Value;
+        var architecture = Text(baseModel, "general.architecture");
         if (Text(file, "general.architecture") is { } adapterArchitecture && adapterArchitecture != architecture)
         {
             throw new InvalidDataException($"{path}: the adapter is for a '{adapterArchitecture}' model; {_modelPath} is '{architecture}'.");
@@ -130,7 +132,7 @@ public sealed class AdapterRegistry
         foreach (var a in file.Tensors.Where(t => t.Name.EndsWith(".lora_a", StringComparison.Ordinal)))
         {
             var target = a.Name[..^".lora_a".Length];
-            if (!_base.TryGetTensor(target, out var weight))
+            if (!baseModel.TryGetTensor(target, out var weight))
             {
                 throw new InvalidDataException($"{path}: the adapter changes '{target}', which {_modelPath} does not have; it was made for another base model.");
             }
