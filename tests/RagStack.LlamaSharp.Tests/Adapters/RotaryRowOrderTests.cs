@@ -1,0 +1,25 @@
+using RagStack.LlamaSharp.Adapters;
+
+namespace RagStack.LlamaSharp.Tests.Adapters;
+
+public sealed class RotaryRowOrderTests
+{
+    [Fact]
+    public void Each_heads_two_halves_are_interleaved_and_whole_rows_move_together()
+    {
+        // Two heads of 4 rows, 2 values a row; each value names its Hugging Face row.
+        float[] rows = [.. Enumerable.Range(0, 8).SelectMany(r => new[] { r, r + 0.5f })];
+
+        var gguf = RotaryRowOrder.HuggingFaceToGguf(rows, rowCount: 8, rowLength: 2, heads: 2);
+
+        Assert.Equal([0, 0.5f, 2, 2.5f, 1, 1.5f, 3, 3.5f, 4, 4.5f, 6, 6.5f, 5, 5.5f, 7, 7.5f], gguf);
+    }
+
+    [Theory]
+    [InlineData(8, 3)]
+    [InlineData(6, 2)]
+    public void Rows_that_do_not_split_into_heads_of_even_size_are_refused(int rowCount, int heads)
+    {
+        Assert.Throws<ArgumentException>(() => RotaryRowOrder.HuggingFaceToGguf(new float[rowCount], rowCount, 1, heads));
+    }
+}
