@@ -19,6 +19,20 @@ internal static class LlamaProjections
 
     public static bool IsKnown(string peftName) => All.Any(p => p.PeftName == peftName);
 
+    /// <summary>The position of <paramref name="peftName"/> in <see cref="All"/> (llama.cpp's tensor order), or <see cref="int.MaxValue"/> if unknown.</summary>
+    public static int IndexOf(string peftName)
+    {
+        for (var i = 0; i < All.Count; i++)
+        {
+            if (All[i].PeftName == peftName)
+            {
+                return i;
+            }
+        }
+
+        return int.MaxValue;
+    }
+
     public static LlamaProjection ByPeftName(string peftName) => All.First(p => p.PeftName == peftName);
 }
 

@@ -43,13 +43,7 @@ public static partial class PeftAdapterImporter
         var weights = SafetensorsFile.Read(weightsPath);
         var pairs = Pair(weightsPath, weights, baseModel);
 
-        var writer = new GgufWriter()
-            .SetMetadata("general.architecture", GgufValue.Of(baseModel.Architecture))
-            .SetMetadata("general.type", GgufValue.Of("adapter"))
-            .SetMetadata("general.name", GgufValue.Of(new DirectoryInfo(Path.GetFullPath(peftDirectory)).Name))
-            .SetMetadata("adapter.type", GgufValue.Of("lora"))
-            .SetMetadata("adapter.lora.alpha", GgufValue.Of(config.Alpha));
-
+        var lora = new List<LoraWeights>(pairs.Count);
         foreach (var pair in pairs)
         {
             var a = weights.ReadTensorAsFloats(pair.A);
@@ -72,14 +66,10 @@ public static partial class PeftAdapterImporter
                 b = RotaryRowOrder.HuggingFaceToGguf(b, outputs, rank, heads);
             }
 
-            // PyTorch's [rows, cols] is ggml's [ne0 = cols, ne1 = rows] with the same bytes: A becomes [in, r] and B [r, out],
-            // the orientation llama.cpp checks (a.ne[0] = W.ne[0], b.ne[1] = W.ne[1], a.ne[1] = b.ne[0]).
-            var name = $"blk.{pair.Layer.ToString(CultureInfo.InvariantCulture)}.{pair.Projection.GgufName}.weight";
-            writer.AddTensor($"{name}.lora_a", [inputs, rank], GgufTensorType.F32, a);
-            writer.AddTensor($"{name}.lora_b", [rank, outputs], GgufTensorType.F32, b);
+            lora.Add(new LoraWeights(pair.Layer, pair.Projection.PeftName, rank, inputs, outputs, a, b));
         }
 
-        writer.Write(outputGguf);
+        LoraAdapterFile.Write(outputGguf, baseModel.Architecture, new DirectoryInfo(Path.GetFullPath(peftDirectory)).Name, config.Alpha, lora);
         return new PeftImportResult(
             outputGguf,
             config.Rank,
@@ -128,7 +118,7 @@ public static partial class PeftAdapterImporter
         }
 
         var pairs = new List<LoraPair>();
-        foreach (var ((layer, projection), (a, b)) in halves.OrderBy(h => h.Key.Layer).ThenBy(h => IndexOf(h.Key.Projection)))
+        foreach (var ((layer, projection), (a, b)) in halves.OrderBy(h => h.Key.Layer).ThenBy(h => LlamaProjections.IndexOf(h.Key.Projection.PeftName)))
         {
             if (a is null || b is null)
             {
@@ -170,19 +160,6 @@ public static partial class PeftAdapterImporter
         {
             throw new AdapterImportException(path, reason);
         }
-    }
-
-    private static int IndexOf(LlamaProjection projection)
-    {
-        for (var i = 0; i < LlamaProjections.All.Count; i++)
-        {
-            if (LlamaProjections.All[i] == projection)
-            {
-                return i;
-            }
-        }
-
-        return -1;
     }
 
     [GeneratedRegex(@"^base_model\.model\.model\.layers\.(?<layer>[0-9]+)\.(?<block>self_attn|mlp)\.(?<module>[qkvo]_proj|gate_proj|up_proj|down_proj)\.lora_(?<half>[AB])\.weight$", RegexOptions.CultureInvariant)]

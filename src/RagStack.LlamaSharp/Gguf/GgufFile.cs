@@ -91,8 +91,8 @@ public sealed class GgufFile
         return bytes;
     }
 
-    /// <summary>Reads an F32, F16 or BF16 tensor as floats.</summary>
-    /// <exception cref="NotSupportedException">The tensor is quantized.</exception>
+    /// <summary>Reads an F32, F16, BF16 or Q8_0 tensor as floats (Q8_0 dequantized).</summary>
+    /// <exception cref="NotSupportedException">The tensor has another quantized type.</exception>
     public float[] ReadTensorAsFloats(string name)
     {
         var tensor = GetTensor(name);

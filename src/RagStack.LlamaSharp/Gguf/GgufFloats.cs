@@ -43,7 +43,7 @@ internal static class GgufFloats
         }
     }
 
-    /// <summary>Decodes an F32, F16 or BF16 tensor's bytes to floats.</summary>
+    /// <summary>Decodes an F32, F16, BF16 or Q8_0 tensor's bytes to floats.</summary>
     public static float[] Decode(ReadOnlySpan<byte> bytes, GgufTensorType type)
     {
         switch (type)
@@ -67,9 +67,34 @@ internal static class GgufFloats
                 }
 
                 return fromWords;
+            case GgufTensorType.Q8_0:
+                return DecodeQ8_0(bytes);
             default:
-                throw new NotSupportedException($"Tensor type {type} is quantized; only F32, F16 and BF16 tensors can be read as floats.");
+                throw new NotSupportedException($"Tensor type {type} is quantized; only F32, F16, BF16 and Q8_0 tensors can be read as floats.");
         }
+    }
+
+    /// <summary>Q8_0 blocks: an F16 scale and 32 signed bytes; each value is scale × byte.</summary>
+    private static float[] DecodeQ8_0(ReadOnlySpan<byte> bytes)
+    {
+        const int BlockValues = 32, BlockBytes = 34;
+        if (bytes.Length % BlockBytes != 0)
+        {
+            throw new ArgumentException($"Q8_0 data is {bytes.Length} bytes, not a whole number of {BlockBytes}-byte blocks.", nameof(bytes));
+        }
+
+        var values = new float[bytes.Length / BlockBytes * BlockValues];
+        for (int block = 0, offset = 0; offset < bytes.Length; block++, offset += BlockBytes)
+        {
+            var scale = (float)BinaryPrimitives.ReadHalfLittleEndian(bytes[offset..]);
+            var quants = MemoryMarshal.Cast<byte, sbyte>(bytes.Slice(offset + 2, BlockValues));
+            for (var i = 0; i < BlockValues; i++)
+            {
+                values[(block * BlockValues) + i] = scale * quants[i];
+            }
+        }
+
+        return values;
     }
 
     private static ushort ToBFloat16(float value)

@@ -32,6 +32,32 @@ public sealed class GgufQuantizerTests : IDisposable
     }
 
     [Fact]
+    public void Q8_0_tensors_read_back_as_floats_within_half_a_quantization_step_of_the_originals()
+    {
+        var input = _folder.Path("f32.gguf");
+        var output = _folder.Path("q8.gguf");
+        SyntheticLlama.Write(input, Spec);
+        GgufQuantizer.Quantize(input, output, GgufQuantizationType.Q8_0, threads: 1);
+
+        var original = GgufFile.Read(input).ReadTensorAsFloats("blk.0.attn_q.weight");
+        var dequantized = GgufFile.Read(output).ReadTensorAsFloats("blk.0.attn_q.weight");
+
+        Assert.Equal(original.Length, dequantized.Length);
+        // Half a step from rounding, plus the F16 rounding of the block scale.
+        for (var block = 0; block < original.Length / 32; block++)
+        {
+            var values = original.AsSpan(block * 32, 32);
+            var step = Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(values)) / 127f;
+            for (var i = 0; i < 32; i++)
+            {
+                Assert.InRange(dequantized[(block * 32) + i] - values[i], -((0.6f * step) + 1e-7f), (0.6f * step) + 1e-7f);
+            }
+        }
+
+        Assert.NotEqual(original, dequantized); // it really was quantized
+    }
+
+    [Fact]
     public void Q4_K_M_mixes_4_and_6_bit_k_quants_and_the_model_still_generates()
     {
         var input = _folder.Path("f32.gguf");
