@@ -1,3 +1,4 @@
+using RagStack.Cli.Adapters;
 using RagStack.Cli.Ask;
 using RagStack.Cli.Bench;
 using RagStack.Cli.Bench.Inference;
@@ -53,6 +54,14 @@ app.Configure(config =>
             .WithDescription("Show a GGUF model's architecture, size, quantization, tokenizer and chat template.");
         models.AddCommand<ModelsQuantizeCommand>("quantize")
             .WithDescription("Quantize a GGUF model with llama.cpp (Q8_0, Q4_K_M, …).");
+    });
+    config.AddBranch("adapters", adapters =>
+    {
+        adapters.SetDescription("Import, train and evaluate LoRA adapters.");
+        adapters.AddCommand<AdaptersImportCommand>("import").WithDescription("Convert a Hugging Face PEFT LoRA adapter to the GGUF LoRA llama.cpp loads, checked against the base model.")
+            .WithExample("adapters", "import", "--peft", "out/peft-adapter", "--base", "stories260K.gguf", "--out", "harbour.gguf");
+        adapters.AddCommand<AdaptersEvalCommand>("eval").WithDescription("Perplexity of a held-out text with and without an adapter, through llama.cpp.")
+            .WithExample("adapters", "eval", "--base", "stories260K.gguf", "--adapter", "harbour.gguf", "--text", "corpora/harbour-tales/heldout/heldout.txt");
     });
 });
 return await app.RunAsync(args);

@@ -48,7 +48,7 @@ public sealed class AdapterRegistry
             throw new InvalidOperationException($"An adapter named '{name}' is already loaded; remove it first.");
         }
 
-        Check(path);
+        LoraAdapterCheck.Check(path, _base.Value, _modelPath);
         LoraAdapter adapter;
         try
         {
@@ -96,57 +96,5 @@ public sealed class AdapterRegistry
 
         _retiring.TryRemove(name, out _);
         return adapter;
-    }
-
-    /// <summary>Refuses a file that is not a LoRA adapter for this base model, naming the mismatch.</summary>
-    private void Check(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{path}: adapter file not found.", path);
-        }
-
-        GgufFile file;
-        try
-        {
-            file = GgufFile.Read(path);
-        }
-        catch (GgufFormatException e)
-        {
-            throw new InvalidDataException(e.Message, e);
-        }
-
-        string? Text(GgufFile f, string key) => f.Metadata.TryGetValue(key, out var v) && v.Type == GgufValueType.String ? v.AsString() : null;
-        if (Text(file, "general.type") != "adapter" || Text(file, "adapter.type") != "lora")
-        {
-            throw new InvalidDataException($"{path}: not a LoRA adapter (general.type is '{Text(file, "general.type") ?? "missing"}', adapter.type is '{Text(file, "adapter.type") ?? "missing"}').");
-        }
-
-        var baseModel = _base.Value;
-        var architecture = Text(baseModel, "general.architecture");
-        if (Text(file, "general.architecture") is { } adapterArchitecture && adapterArchitecture != architecture)
-        {
-            throw new InvalidDataException($"{path}: the adapter is for a '{adapterArchitecture}' model; {_modelPath} is '{architecture}'.");
-        }
-
-        foreach (var a in file.Tensors.Where(t => t.Name.EndsWith(".lora_a", StringComparison.Ordinal)))
-        {
-            var target = a.Name[..^".lora_a".Length];
-            if (!baseModel.TryGetTensor(target, out var weight))
-            {
-                throw new InvalidDataException($"{path}: the adapter changes '{target}', which {_modelPath} does not have; it was made for another base model.");
-            }
-
-            if (!file.TryGetTensor(target + ".lora_b", out var b))
-            {
-                throw new InvalidDataException($"{path}: '{a.Name}' has no matching '{target}.lora_b'.");
-            }
-
-            if (a.Shape[0] != weight.Shape[0] || b.Shape[1] != weight.Shape[1] || a.Shape[1] != b.Shape[0])
-            {
-                throw new InvalidDataException(
-                    $"{path}: '{target}' is {weight.Shape[0]}×{weight.Shape[1]} in {_modelPath}, but the adapter's lora_a is {a.Shape[0]}×{a.Shape[1]} and lora_b {b.Shape[0]}×{b.Shape[1]}; it was made for another base model.");
-            }
-        }
     }
 }
