@@ -115,4 +115,41 @@ public sealed class DomainsCommandsTests
         Assert.Equal(1, exitCode);
         Assert.Equal($"error: {moved}: adapter file not found. (domain 'gone')", error.Trim());
     }
+
+    [Fact]
+    public async Task Ask_with_a_model_reports_the_domain_and_the_adapter_that_answered_and_adapter_overrides_it_for_one_question()
+    {
+        using var cli = new CliProcess();
+        var spec = new SyntheticLlamaSpec { ContextLength = 2048 };
+        var model = Path.Combine(cli.DataDir, "synthetic.gguf");
+        SyntheticLlama.Write(model, spec);
+        var legal = Path.Combine(cli.DataDir, "legal.gguf");
+        var draft = Path.Combine(cli.DataDir, "draft.gguf");
+        TestAdapters.Write(legal, spec, seed: 1);
+        TestAdapters.Write(draft, spec, seed: 2);
+        var contracts = Path.Combine(cli.DataDir, "in");
+        Directory.CreateDirectory(contracts);
+        await File.WriteAllTextAsync(Path.Combine(contracts, "lease.md"), "# Lease\n\nThe tenant may end the lease with three months' notice in writing.");
+        await cli.JsonAsync("ingest", contracts, "--index", "contracts");
+        await cli.JsonAsync("domains", "set", "legal", "--index", "contracts", "--adapter", legal, "--scale", "0.5");
+        const string question = "How much notice must the tenant give to end the lease?";
+
+        var json = await cli.JsonAsync("ask", question, "--domain", "legal", "--model", model, "--max-tokens", "8");
+        var (exitCode, output, error) = await cli.RunAsync("ask", question, "--domain", "legal", "--model", model, "--max-tokens", "8", "--no-stream");
+        var oneOff = await cli.JsonAsync("ask", question, "--domain", "legal", "--model", model, "--max-tokens", "8", "--adapter", draft, "--adapter-scale", "0.25");
+
+        Assert.Equal("generated", json.GetProperty("kind").GetString());
+        Assert.Equal("legal", json.GetProperty("domain").GetString());
+        Assert.Equal("contracts", json.GetProperty("index").GetString());
+        var adapter = json.GetProperty("adapter");
+        Assert.Equal("legal", adapter.GetProperty("name").GetString());
+        Assert.Equal(0.5, adapter.GetProperty("scale").GetDouble());
+        Assert.Equal(legal, adapter.GetProperty("file").GetString());
+        Assert.True(exitCode == 0, error);
+        Assert.Contains($"Domain: legal (index contracts); adapter: legal ×0.5 ({legal})", output, StringComparison.Ordinal);
+        var overridden = oneOff.GetProperty("adapter");
+        Assert.Equal("ask", overridden.GetProperty("name").GetString());
+        Assert.Equal(0.25, overridden.GetProperty("scale").GetDouble());
+        Assert.Equal(draft, overridden.GetProperty("file").GetString());
+    }
 }
