@@ -111,7 +111,7 @@ internal sealed class DomainsSetCommand : Command<DomainsSetCommand.Settings>
         {
             CliConfiguration.Update(folder.SettingsFile, root =>
             {
-                var domains = Object(Object(root, "RagStack"), "Domains");
+                var domains = CliConfiguration.DomainsObject(root, create: true)!;
                 var existing = domains.FirstOrDefault(d => string.Equals(d.Key, settings.Name, StringComparison.OrdinalIgnoreCase));
                 var domain = existing.Value as JsonObject ?? [];
                 if (existing.Key is not null)
@@ -136,6 +136,7 @@ internal sealed class DomainsSetCommand : Command<DomainsSetCommand.Settings>
                 domains[settings.Name] = domain;
                 // The edited file must still be valid configuration: checked before it replaces the old one.
                 CliConfiguration.Domains(new ConfigurationBuilder().AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(root.ToJsonString()))).Build());
+                return true;
             });
         }
         catch (InvalidDataException e)
@@ -154,19 +155,6 @@ internal sealed class DomainsSetCommand : Command<DomainsSetCommand.Settings>
         }
 
         return 0;
-    }
-
-    private static JsonObject Object(JsonObject parent, string name)
-    {
-        var key = parent.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Key ?? name;
-        if (parent[key] is JsonObject child)
-        {
-            return child;
-        }
-
-        var created = new JsonObject();
-        parent[key] = created;
-        return created;
     }
 
     private static void Set(JsonObject domain, string name, string? value)
@@ -194,10 +182,10 @@ internal sealed class DomainsRemoveCommand : Command<DomainsRemoveCommand.Settin
         var removed = false;
         CliConfiguration.Update(folder.SettingsFile, root =>
         {
-            var domains = (root.FirstOrDefault(p => string.Equals(p.Key, "RagStack", StringComparison.OrdinalIgnoreCase)).Value as JsonObject)?
-                .FirstOrDefault(p => string.Equals(p.Key, "Domains", StringComparison.OrdinalIgnoreCase)).Value as JsonObject;
+            var domains = CliConfiguration.DomainsObject(root, create: false);
             var key = domains?.FirstOrDefault(d => string.Equals(d.Key, settings.Name, StringComparison.OrdinalIgnoreCase)).Key;
             removed = key is not null && domains!.Remove(key);
+            return removed;
         });
         if (!removed)
         {

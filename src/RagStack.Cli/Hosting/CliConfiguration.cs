@@ -59,6 +59,35 @@ internal static class CliConfiguration
         }
     }
 
+    /// <summary>
+    /// The <c>RagStack:Domains</c> object of a settings file, found whatever the case of its keys (configuration keys
+    /// ignore case); created when <paramref name="create"/> is true, else null when absent.
+    /// </summary>
+    public static JsonObject? DomainsObject(JsonObject root, bool create)
+    {
+        var node = root;
+        foreach (var name in DomainsSection.Split(':'))
+        {
+            var key = node.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Key;
+            if (key is not null && node[key] is JsonObject child)
+            {
+                node = child;
+                continue;
+            }
+
+            if (!create)
+            {
+                return null;
+            }
+
+            var created = new JsonObject();
+            node[key ?? name] = created;
+            node = created;
+        }
+
+        return node;
+    }
+
     /// <summary>The domains <paramref name="configuration"/> declares, validated as the services validate them at start.</summary>
     /// <exception cref="InvalidDataException">A domain's settings are wrong; the message names the domain and the setting.</exception>
     public static DomainsOptions Domains(IConfiguration configuration)
@@ -76,15 +105,19 @@ internal static class CliConfiguration
     }
 
     /// <summary>
-    /// Rewrites the settings file through <paramref name="edit"/>, keeping every setting it does not touch; the new file
-    /// replaces the old in one rename, so a crash leaves one or the other, never half of each.
+    /// Rewrites the settings file through <paramref name="edit"/>, keeping every setting it does not touch, when it returns
+    /// true; the new file replaces the old in one rename, so a crash leaves one or the other, never half of each.
     /// </summary>
-    public static void Update(string file, Action<JsonObject> edit)
+    public static void Update(string file, Func<JsonObject, bool> edit)
     {
         var root = File.Exists(file)
             ? JsonNode.Parse(File.ReadAllText(file)) as JsonObject ?? throw new InvalidDataException($"{file} is not a JSON object.")
             : [];
-        edit(root);
+        if (!edit(root))
+        {
+            return;
+        }
+
         var temp = file + ".tmp";
         File.WriteAllText(temp, root.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         File.Move(temp, file, overwrite: true);

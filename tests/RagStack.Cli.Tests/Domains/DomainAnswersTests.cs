@@ -43,13 +43,12 @@ public sealed class DomainAnswersTests : IDisposable
         TestAdapters.Write(File("legal.gguf"), Spec, seed: 1);
         TestAdapters.Write(File("other.gguf"), Spec, seed: 2);
         var folder = DataFolder.Open(_data.FullName, requested: null);
-        CliConfiguration.Update(folder.SettingsFile, root => root["RagStack"] = new JsonObject
+        CliConfiguration.Update(folder.SettingsFile, root =>
         {
-            ["Domains"] = new JsonObject
-            {
-                ["legal"] = new JsonObject { ["Index"] = "contracts", ["Adapter"] = File("legal.gguf") },
-                ["general"] = new JsonObject { ["Index"] = "contracts" },
-            },
+            var domains = CliConfiguration.DomainsObject(root, create: true)!;
+            domains["legal"] = new JsonObject { ["Index"] = "contracts", ["Adapter"] = File("legal.gguf") };
+            domains["general"] = new JsonObject { ["Index"] = "contracts" };
+            return true;
         });
         using var llama = LlamaChatClient.Load(new LlamaModelOptions { ModelPath = File("model.gguf"), ContextLength = 2048, MaxParallelRequests = 1, Threads = 2 });
         Assert.Equal(["legal"], llama.Adapters.AddDomains(CliConfiguration.Domains(CliConfiguration.Load(folder))));
