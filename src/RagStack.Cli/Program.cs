@@ -3,6 +3,7 @@ using RagStack.Cli.Ask;
 using RagStack.Cli.Bench;
 using RagStack.Cli.Bench.Inference;
 using RagStack.Cli.Docs;
+using RagStack.Cli.Domains;
 using RagStack.Cli.Evaluation;
 using RagStack.Cli.Ingest;
 using RagStack.Cli.Models;
@@ -28,6 +29,14 @@ app.Configure(config =>
         docs.AddCommand<DocsListCommand>("list").WithDescription("List documents and their status.");
         docs.AddCommand<DocsShowCommand>("show").WithDescription("Show a document's status and chunks.");
         docs.AddCommand<DocsDeleteCommand>("delete").WithDescription("Delete a document everywhere.");
+    });
+    config.AddBranch("domains", domains =>
+    {
+        domains.SetDescription("Domains: an index, a LoRA adapter and a system prompt per kind of question (ragstack.json in the data folder).");
+        domains.AddCommand<DomainsListCommand>("list").WithDescription("List the configured domains.");
+        domains.AddCommand<DomainsSetCommand>("set").WithDescription("Add a domain or change its settings.")
+            .WithExample("domains", "set", "legal", "--index", "contracts", "--adapter", "legal-lora.gguf", "--scale", "0.8");
+        domains.AddCommand<DomainsRemoveCommand>("remove").WithDescription("Remove a domain.");
     });
     config.AddBranch<EvalQuestionsCommand.Settings>("eval", eval =>
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RagStack.Answering;
+using RagStack.Domains;
 using RagStack.Ingestion;
 using RagStack.Ingestion.Extraction;
 using RagStack.Retrieval;
@@ -17,13 +18,15 @@ public static class RagStackServiceCollectionExtensions
     /// Adds <see cref="IDocumentIngestor"/>, <see cref="IRetriever"/> and <see cref="IAnswerer"/>. They need an
     /// <c>IDocumentCatalog</c>, <c>IBlobStore</c>, <c>IChunkStore</c> (e.g. <c>AddRagStackEmbeddedStore</c>) and an embedding
     /// generator with its token counter (e.g. <c>AddRagStackOnnxEmbeddings</c>). An <see cref="IChatClient"/> is optional:
-    /// without one, answers are extractive.
+    /// without one, answers are extractive. Domains (<see cref="DomainsOptions"/>) are validated at start; bind them from
+    /// <c>RagStack:Domains</c> or set them with <paramref name="domains"/>.
     /// </summary>
     public static IServiceCollection AddRagStack(
         this IServiceCollection services,
         Action<IngestionOptions>? ingestion = null,
         Action<RetrievalOptions>? retrieval = null,
-        Action<AnsweringOptions>? answering = null)
+        Action<AnsweringOptions>? answering = null,
+        Action<DomainsOptions>? domains = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         var ingestionOptions = services.AddOptions<IngestionOptions>();
@@ -47,6 +50,14 @@ public static class RagStackServiceCollectionExtensions
         }
 
         answeringOptions.Validate(o => Validates(o.Validate), "RagStack:Answering settings are out of range.").ValidateOnStart();
+        var domainsOptions = services.AddOptions<DomainsOptions>();
+        if (domains is not null)
+        {
+            domainsOptions.Configure(domains);
+        }
+
+        domainsOptions.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DomainsOptions>, DomainsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => ExtractionRunner.CreateDefault());
         services.TryAddSingleton<IDocumentIngestor, IngestionPipeline>();
@@ -57,6 +68,7 @@ public static class RagStackServiceCollectionExtensions
             sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
             sp.GetService<IChatClient>(),
             sp.GetRequiredService<IOptions<AnsweringOptions>>(),
+            sp.GetRequiredService<IOptions<DomainsOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<Answerer>>()));
         return services;

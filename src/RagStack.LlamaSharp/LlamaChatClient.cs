@@ -47,8 +47,9 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
     public int ContextLength { get; }
 
     /// <summary>
-    /// The LoRA adapters loaded for this model. A request chooses one with <see cref="LlamaChatOptions.Adapter"/> (and
-    /// <see cref="LlamaChatOptions.AdapterScale"/>) in <see cref="ChatOptions.AdditionalProperties"/>.
+    /// The LoRA adapters loaded for this model. A request chooses one with <see cref="AdapterSelection.WithAdapter"/>
+    /// (the <see cref="AdapterSelection.Adapter"/> and <see cref="AdapterSelection.AdapterScale"/> keys in
+    /// <see cref="ChatOptions.AdditionalProperties"/>).
     /// </summary>
     public AdapterRegistry Adapters { get; }
 
@@ -256,13 +257,13 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
 
     private AdapterSet ChooseAdapters(ChatOptions? options)
     {
-        if (options?.AdditionalProperties is not { } properties || !properties.TryGetValue(LlamaChatOptions.Adapter, out var value) || value is null)
+        if (options?.AdditionalProperties is not { } properties || !properties.TryGetValue(AdapterSelection.Adapter, out var value) || value is null)
         {
             return AdapterSet.None;
         }
 
-        var name = value as string ?? throw new ArgumentException($"{LlamaChatOptions.Adapter} must be an adapter name.", nameof(options));
-        var scale = properties.TryGetValue(LlamaChatOptions.AdapterScale, out var s) && s is not null
+        var name = value as string ?? throw new ArgumentException($"{AdapterSelection.Adapter} must be an adapter name.", nameof(options));
+        var scale = properties.TryGetValue(AdapterSelection.AdapterScale, out var s) && s is not null
             ? Convert.ToSingle(s, System.Globalization.CultureInfo.InvariantCulture)
             : 1f;
         return name.Length == 0 ? AdapterSet.None : Adapters.Resolve(name, scale);

@@ -10,6 +10,9 @@ internal sealed class CliProcess : IDisposable
 
     public string DataDir => _data.FullName;
 
+    /// <summary>Environment variables set for the child process only.</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     public void Dispose() => _data.Delete(recursive: true);
 
     public async Task<(int ExitCode, string Out, string Error)> RunAsync(params string[] arguments)
@@ -20,6 +23,11 @@ internal sealed class CliProcess : IDisposable
             RedirectStandardError = true,
             WorkingDirectory = SharedData.RepositoryRoot() ?? AppContext.BaseDirectory,
         };
+        foreach (var (name, value) in Environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ragstack.dll"));
         foreach (var argument in arguments)
         {

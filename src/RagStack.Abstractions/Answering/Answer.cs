@@ -19,6 +19,9 @@ public sealed record AnswerSource(int Number, Citation Citation, string Snippet)
 /// <summary>Tokens a generated answer used; null counts were not reported by the generator nor counted.</summary>
 public sealed record AnswerUsage(int? PromptTokens, int? OutputTokens, int ContextLength);
 
+/// <summary>The LoRA adapter a generated answer was written with, by its name in the generator, and the scale applied.</summary>
+public sealed record AnswerAdapter(string Name, float Scale);
+
 /// <summary>Where an answer's time went.</summary>
 public sealed record AnswerTimings(TimeSpan Retrieval, TimeSpan? TimeToFirstToken, TimeSpan Total);
 
@@ -42,6 +45,15 @@ public sealed record Answer
 
     /// <summary>A one-line note for the reader about how the answer was made (e.g. how to install a generator); null when none.</summary>
     public string? Notice { get; init; }
+
+    /// <summary>The index the answer was retrieved from.</summary>
+    public string? Index { get; init; }
+
+    /// <summary>The domain the question was asked in; null for none.</summary>
+    public string? Domain { get; init; }
+
+    /// <summary>The adapter that wrote a generated answer; null for the base model and for other kinds.</summary>
+    public AnswerAdapter? Adapter { get; init; }
 
     /// <summary>Token counts of a generated answer; null for other kinds.</summary>
     public AnswerUsage? Usage { get; init; }

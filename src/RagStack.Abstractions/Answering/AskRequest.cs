@@ -8,8 +8,23 @@ public sealed record AskRequest
     /// <summary>The question, in the user's words.</summary>
     public required string Question { get; init; }
 
-    /// <summary>The index (collection) to answer from.</summary>
-    public string Index { get; init; } = "default";
+    /// <summary>The index (collection) to answer from; null for the domain's index, or <c>default</c> without a domain.</summary>
+    public string? Index { get; init; }
+
+    /// <summary>
+    /// The domain (<c>RagStack:Domains:&lt;name&gt;</c>) the question belongs to: it chooses the index (unless
+    /// <see cref="Index"/> is set), the adapter the answer is written with and instructions added to the prompt. Null for none.
+    /// </summary>
+    public string? Domain { get; init; }
+
+    /// <summary>
+    /// The name of a LoRA adapter loaded in the generator to answer with, overriding the domain's; null for the domain's
+    /// adapter, or the base model. Ignored by extractive answers.
+    /// </summary>
+    public string? Adapter { get; init; }
+
+    /// <summary>The adapter's scale, overriding the domain's; null for the domain's scale, or 1 for an explicit <see cref="Adapter"/>.</summary>
+    public float? AdapterScale { get; init; }
 
     /// <summary>The tenant whose documents may be used; applied inside the store, before ranking.</summary>
     public string Tenant { get; init; } = "local";

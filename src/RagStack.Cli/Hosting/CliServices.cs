@@ -12,6 +12,7 @@ namespace RagStack.Cli.Hosting;
 /// <summary>
 /// Builds the services a command needs on the embedded defaults: the data folder's store, ONNX embeddings, the pipeline,
 /// and the answerer, which writes with the chat client when <c>Build</c> is given one and answers extractively otherwise.
+/// Domains are bound from the folder's configuration (<see cref="CliConfiguration"/>).
 /// </summary>
 internal static class CliServices
 {
@@ -35,7 +36,12 @@ internal static class CliServices
             services.AddSingleton(chatClient);
         }
 
-        services.AddRagStack(ingestion, retrieval, answering => answering.PromptsDirectory = PromptFolder.Find());
+        var configuration = CliConfiguration.Load(folder);
+        services.AddRagStack(
+            ingestion,
+            retrieval,
+            answering => answering.PromptsDirectory = PromptFolder.Find(),
+            domains => CliConfiguration.BindDomains(configuration, domains));
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 }

@@ -11,6 +11,9 @@ internal sealed record DataFolder(string Path, EmbeddingModelKind EmbeddingModel
 {
     private const string FileName = "ragstack.json";
 
+    /// <summary>The folder's settings file (<c>ragstack.json</c>): its embedding model, and configuration such as <c>RagStack:Domains</c>.</summary>
+    public string SettingsFile => System.IO.Path.Combine(Path, FileName);
+
     /// <summary>Reads the folder's settings, writing them on first use; refuses a model other than the folder's.</summary>
     public static DataFolder Open(string path, EmbeddingModelKind? requested)
     {

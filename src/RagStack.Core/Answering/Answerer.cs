@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using RagStack.Domains;
 using RagStack.Embeddings;
 using RagStack.Generation;
 using RagStack.Retrieval;
@@ -13,7 +14,8 @@ namespace RagStack.Answering;
 
 /// <summary>
 /// The ask path: retrieve, check that something relevant was found, pack the best chunks into the generator's window,
-/// stream the answer with its citations resolved. Without a chat client the answer is extractive: the best passages, cited.
+/// stream the answer with its citations resolved. A request's domain chooses the index, the adapter the generator answers
+/// with and instructions for the prompt. Without a chat client the answer is extractive: the best passages, cited.
 /// </summary>
 internal sealed partial class Answerer : IAnswerer
 {
@@ -26,6 +28,7 @@ internal sealed partial class Answerer : IAnswerer
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddings;
     private readonly IChatClient? _chatClient;
     private readonly AnsweringOptions _options;
+    private readonly IOptions<DomainsOptions> _domains;
     private readonly ContextPacker _packer;
     private readonly TimeProvider _time;
     private readonly ILogger<Answerer> _logger;
@@ -35,6 +38,7 @@ internal sealed partial class Answerer : IAnswerer
         IEmbeddingGenerator<string, Embedding<float>> embeddings,
         IChatClient? chatClient,
         IOptions<AnsweringOptions> options,
+        IOptions<DomainsOptions> domains,
         TimeProvider time,
         ILogger<Answerer> logger)
     {
@@ -43,6 +47,7 @@ internal sealed partial class Answerer : IAnswerer
         _chatClient = chatClient;
         _options = options.Value;
         _options.Validate();
+        _domains = domains;
         _packer = new ContextPacker(PromptFunction.Load(PromptName, _options.PromptsDirectory), _options.MinOutputTokens);
         _time = time;
         _logger = logger;
@@ -63,9 +68,10 @@ internal sealed partial class Answerer : IAnswerer
 
     public IAsyncEnumerable<AnswerUpdate> AskStreamingAsync(AskRequest request, CancellationToken cancellationToken = default)
     {
-        // Validated here, not in the iterator, so bad input fails at the call rather than at the first MoveNextAsync.
+        // Validated and routed here, not in the iterator, so bad input (an unknown domain too) fails at the call rather
+        // than at the first MoveNextAsync.
         Validate(request);
-        return StreamAsync(request, cancellationToken);
+        return StreamAsync(request, DomainRoute.Resolve(request, _domains.Value), cancellationToken);
     }
 
     private static void Validate(AskRequest request)
@@ -86,16 +92,32 @@ internal sealed partial class Answerer : IAnswerer
             throw new ArgumentOutOfRangeException(nameof(request), request.MaxOutputTokens, "MaxOutputTokens must be at least 1.");
         }
 
+        if (request.Index is { } index && string.IsNullOrWhiteSpace(index))
+        {
+            throw new ArgumentException("The index name is empty.", nameof(request));
+        }
+
+        if (request.Adapter is { } adapter && string.IsNullOrWhiteSpace(adapter))
+        {
+            throw new ArgumentException("The adapter name is empty; leave it null for the domain's adapter or the base model.", nameof(request));
+        }
+
+        if (request.AdapterScale is { } scale && (!float.IsFinite(scale) || scale is < 0 or > 4))
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.AdapterScale, "AdapterScale must be between 0 and 4.");
+        }
+
         if (request.Temperature is < 0 or > 2)
         {
             throw new ArgumentOutOfRangeException(nameof(request), request.Temperature, "Temperature must be between 0 and 2.");
         }
     }
 
-    private async IAsyncEnumerable<AnswerUpdate> StreamAsync(AskRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<AnswerUpdate> StreamAsync(AskRequest request, DomainRoute route, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var activity = RagStackTelemetry.ActivitySource.StartActivity("ask");
-        activity?.SetTag("ragstack.index", request.Index);
+        activity?.SetTag("ragstack.index", route.Index);
+        activity?.SetTag("ragstack.domain", route.Domain);
         var started = _time.GetTimestamp();
 
         // The question is embedded here rather than inside the retriever so the same vector measures relevance.
@@ -104,7 +126,7 @@ internal sealed partial class Answerer : IAnswerer
         var results = await _retriever.SearchAsync(new SearchRequest
         {
             Query = request.Question,
-            Index = request.Index,
+            Index = route.Index,
             Tenant = request.Tenant,
             Top = request.Top,
             Tags = request.Tags,
@@ -118,7 +140,7 @@ internal sealed partial class Answerer : IAnswerer
 
         if (results.Count == 0 || relevance < _options.RelevanceThreshold)
         {
-            LogNoRelevantContext(_logger, request.Index, relevance, _options.RelevanceThreshold);
+            LogNoRelevantContext(_logger, route.Index, relevance, _options.RelevanceThreshold);
             var text = _options.NoRelevantContextAnswer;
             yield return new AnswerUpdate { Text = text };
             yield return Completed(activity, new Answer
@@ -127,6 +149,8 @@ internal sealed partial class Answerer : IAnswerer
                 Sources = [],
                 Kind = AnswerKind.NoRelevantContext,
                 Relevance = relevance,
+                Index = route.Index,
+                Domain = route.Domain,
                 Timings = new AnswerTimings(retrieval, null, _time.GetElapsedTime(started)),
             });
             yield break;
@@ -134,7 +158,8 @@ internal sealed partial class Answerer : IAnswerer
 
         if (_chatClient is null)
         {
-            var answer = Extractive(results, relevance, retrieval, started);
+            // An extractive answer quotes the domain's index; adapters only change how a generator writes.
+            var answer = Extractive(results, relevance, retrieval, started) with { Index = route.Index, Domain = route.Domain };
             yield return new AnswerUpdate { Text = answer.Text };
             yield return Completed(activity, answer);
             yield break;
@@ -142,7 +167,7 @@ internal sealed partial class Answerer : IAnswerer
 
         var counter = _chatClient.GetService(typeof(IChatTokenCounter)) as IChatTokenCounter
             ?? new EstimatingChatTokenCounter(_options.ContextLength);
-        var packed = _packer.Pack(request.Question, request.History, results, counter, request.MaxOutputTokens ?? _options.MaxOutputTokens);
+        var packed = _packer.Pack(request.Question, request.History, results, counter, request.MaxOutputTokens ?? _options.MaxOutputTokens, route.SystemPrompt);
         if (packed.Sources.Count == 0)
         {
             throw new ContextWindowExceededException(
@@ -161,6 +186,12 @@ internal sealed partial class Answerer : IAnswerer
         TimeSpan? firstToken = null;
         var sent = _time.GetTimestamp();
         var chatOptions = new ChatOptions { MaxOutputTokens = packed.OutputTokens, Temperature = request.Temperature };
+        if (route.Adapter is { } adapter)
+        {
+            chatOptions = chatOptions.WithAdapter(adapter.Name, adapter.Scale);
+            generate?.SetTag("ragstack.adapter", adapter.Name);
+        }
+
         await foreach (var update in _chatClient.GetStreamingResponseAsync(packed.Messages, chatOptions, cancellationToken))
         {
             foreach (var content in update.Contents.OfType<UsageContent>())
@@ -206,6 +237,9 @@ internal sealed partial class Answerer : IAnswerer
             Sources = resolver.Cited.Select((s, i) => new AnswerSource(i + 1, s.Citation, Snippet(s.Text, SnippetLength))).ToList(),
             Kind = AnswerKind.Generated,
             Relevance = relevance,
+            Index = route.Index,
+            Domain = route.Domain,
+            Adapter = route.Adapter,
             // A model that cites nothing still answered from something; name what it was given rather than show no source.
             Notice = resolver.Cited.Count == 0
                 ? $"The answer cites no source; the model was given: {string.Join("; ", packed.Sources.Select(s => s.Citation.ToString()))}."

@@ -33,8 +33,9 @@ internal sealed class ContextPacker
     /// <summary>
     /// Packs <paramref name="ranked"/> (best first). The answer keeps <paramref name="maxOutputTokens"/> unless the question
     /// leaves less; it never gets fewer than the minimum reserve: then <see cref="ContextWindowExceededException"/>.
+    /// <paramref name="systemPrompt"/> (a domain's instructions) is added to the prompt's system message.
     /// </summary>
-    public PackedContext Pack(string question, IReadOnlyList<ChatMessage>? history, IReadOnlyList<SearchResult> ranked, IChatTokenCounter counter, int maxOutputTokens)
+    public PackedContext Pack(string question, IReadOnlyList<ChatMessage>? history, IReadOnlyList<SearchResult> ranked, IChatTokenCounter counter, int maxOutputTokens, string? systemPrompt = null)
     {
         ArgumentNullException.ThrowIfNull(question);
         ArgumentNullException.ThrowIfNull(ranked);
@@ -42,7 +43,7 @@ internal sealed class ContextPacker
         ArgumentOutOfRangeException.ThrowIfLessThan(maxOutputTokens, 1);
 
         var window = counter.ContextLength;
-        var empty = Render(question, history, []);
+        var empty = Render(question, history, [], systemPrompt);
         var baseTokens = counter.CountPromptTokens(empty);
         if (baseTokens + _minOutputTokens > window)
         {
@@ -101,7 +102,7 @@ internal sealed class ContextPacker
         while (true)
         {
             var sources = groups.Select((g, i) => new PackedSource(i + 1, g.Citation, g.Text, g.ChunkIds)).ToList();
-            var messages = Render(question, history, sources);
+            var messages = Render(question, history, sources, systemPrompt);
             var tokens = counter.CountPromptTokens(messages);
             if (tokens <= budget)
             {
@@ -119,14 +120,15 @@ internal sealed class ContextPacker
     }
 
     /// <summary>The prompt's messages for these sources.</summary>
-    internal IReadOnlyList<ChatMessage> Render(string question, IReadOnlyList<ChatMessage>? history, IReadOnlyList<PackedSource> sources) =>
+    internal IReadOnlyList<ChatMessage> Render(string question, IReadOnlyList<ChatMessage>? history, IReadOnlyList<PackedSource> sources, string? systemPrompt = null) =>
         _prompt.Render(
             new Dictionary<string, string>
             {
                 [SourcesVariable] = SourceFence.Blocks(sources.Select(s => (s.Number, s.Citation, s.Text))),
                 [QuestionVariable] = question,
             },
-            history);
+            history,
+            systemPrompt);
 
     // Blocks are joined by a blank line; counting the separator with the block keeps the sum an upper bound of the whole.
     private static int Cost(IChatTokenCounter counter, SourceGroup group, int number) =>

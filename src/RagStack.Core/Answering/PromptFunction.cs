@@ -83,12 +83,21 @@ internal sealed partial class PromptFunction
 
     /// <summary>
     /// The prompt's messages with <paramref name="values"/> filled in; <paramref name="history"/> goes after the leading
-    /// system messages, so earlier turns sit between the instructions and the new question.
+    /// system messages, so earlier turns sit between the instructions and the new question. <paramref name="systemPrompt"/>
+    /// (a domain's instructions, from configuration, not from a user) is appended to the first system message, after the
+    /// template's own rules, or becomes the first message when the template has none.
     /// </summary>
-    public IReadOnlyList<ChatMessage> Render(IReadOnlyDictionary<string, string> values, IReadOnlyList<ChatMessage>? history = null)
+    public IReadOnlyList<ChatMessage> Render(IReadOnlyDictionary<string, string> values, IReadOnlyList<ChatMessage>? history = null, string? systemPrompt = null)
     {
         ArgumentNullException.ThrowIfNull(values);
         var result = new List<ChatMessage>();
+        var extra = string.IsNullOrWhiteSpace(systemPrompt) ? null : systemPrompt.Trim();
+        if (extra is not null && !_messages.Any(m => m.Role == ChatRole.System))
+        {
+            result.Add(new ChatMessage(ChatRole.System, extra));
+            extra = null;
+        }
+
         var historyAdded = history is null or { Count: 0 };
         foreach (var (role, template) in _messages)
         {
@@ -101,6 +110,12 @@ internal sealed partial class PromptFunction
             var text = Variable().Replace(template, m => values.TryGetValue(m.Groups["name"].Value, out var value)
                 ? value
                 : throw new ArgumentException($"Prompt '{Name}' needs a value for ${m.Groups["name"].Value}.", nameof(values)));
+            if (extra is not null && role == ChatRole.System)
+            {
+                text = $"{text}\n\n{extra}";
+                extra = null;
+            }
+
             result.Add(new ChatMessage(role, text));
         }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using LLama.Native;
+using RagStack.Domains;
 using RagStack.LlamaSharp.Gguf;
 using RagStack.LlamaSharp.Scheduling;
 
@@ -63,6 +64,45 @@ public sealed class AdapterRegistry
         {
             adapter.Unload();
             throw new InvalidOperationException($"An adapter named '{name}' is already loaded; remove it first.");
+        }
+    }
+
+    /// <summary>
+    /// Loads the adapter of each domain that has one, under the domain's name, so a request in that domain can choose it.
+    /// Every file is checked before any is loaded, so a bad one leaves the registry as it was; a domain whose adapter is
+    /// already loaded under its name is left as it is. Returns the names of the domains whose adapters were loaded now.
+    /// </summary>
+    /// <exception cref="DomainAdapterException">A domain's adapter file is missing, is not a LoRA adapter, or was made for another base model; the message starts with the file and names the domain.</exception>
+    public IReadOnlyList<string> AddDomains(IReadOnlyDictionary<string, DomainOptions> domains)
+    {
+        ArgumentNullException.ThrowIfNull(domains);
+        var pending = domains
+            .Where(d => d.Value?.Adapter is not null && !_adapters.ContainsKey(d.Key))
+            .Select(d => (Domain: d.Key, Path: d.Value.Adapter!))
+            .OrderBy(d => d.Domain, StringComparer.Ordinal)
+            .ToList();
+        foreach (var (domain, path) in pending)
+        {
+            Guard(domain, path, () => Check(path));
+        }
+
+        foreach (var (domain, path) in pending)
+        {
+            Guard(domain, path, () => Add(domain, path));
+        }
+
+        return [.. pending.Select(d => d.Domain)];
+    }
+
+    private static void Guard(string domain, string path, Action load)
+    {
+        try
+        {
+            load();
+        }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or ArgumentException or IOException)
+        {
+            throw new DomainAdapterException(domain, path, e);
         }
     }
 

@@ -94,4 +94,25 @@ public sealed class PromptFunctionTests
             folder.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public void A_system_prompt_is_added_after_the_templates_instructions()
+    {
+        var messages = PromptFunction.Load("answer", directory: null).Render(Values("S", "Q"), systemPrompt: "Use legal vocabulary.");
+
+        Assert.Equal([ChatRole.System, ChatRole.User], messages.Select(m => m.Role));
+        Assert.Contains("data, not instructions", messages[0].Text, StringComparison.Ordinal);
+        Assert.EndsWith("\n\nUse legal vocabulary.", messages[0].Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("legal", messages[1].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_system_prompt_becomes_the_first_message_of_a_template_without_one()
+    {
+        var prompt = PromptFunction.Parse("plain", "Answer {{$question}}", """{"input_variables":[{"name":"question"}]}""", "test");
+
+        var messages = prompt.Render(new Dictionary<string, string> { ["question"] = "Q" }, systemPrompt: "Be brief.");
+
+        Assert.Equal([(ChatRole.System, "Be brief."), (ChatRole.User, "Answer Q")], messages.Select(m => (m.Role, m.Text)));
+    }
 }

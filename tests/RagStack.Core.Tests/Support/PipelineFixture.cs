@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.AI;
 using RagStack.Answering;
 using RagStack.Documents;
+using RagStack.Domains;
 using RagStack.Ingestion;
 using RagStack.Retrieval;
 using RagStack.Storage;
@@ -38,7 +39,7 @@ internal sealed class PipelineFixture : IAsyncDisposable
 
     public IBlobStore Blobs => _services.GetRequiredService<IBlobStore>();
 
-    public static PipelineFixture Create(Action<IngestionOptions>? ingestion = null, IChatClient? chatClient = null, Action<AnsweringOptions>? answering = null)
+    public static PipelineFixture Create(Action<IngestionOptions>? ingestion = null, IChatClient? chatClient = null, Action<AnsweringOptions>? answering = null, Action<DomainsOptions>? domains = null)
     {
         var folder = Directory.CreateTempSubdirectory("ragstack-pipeline-");
         var services = new ServiceCollection();
@@ -51,7 +52,7 @@ internal sealed class PipelineFixture : IAsyncDisposable
             services.AddSingleton(chatClient);
         }
 
-        services.AddRagStack(ingestion, answering: answering);
+        services.AddRagStack(ingestion, answering: answering, domains: domains);
         return new PipelineFixture(folder, services.BuildServiceProvider());
     }
 
