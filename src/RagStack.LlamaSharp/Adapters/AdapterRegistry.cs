@@ -83,7 +83,7 @@ public sealed class AdapterRegistry
             .ToList();
         foreach (var (domain, path) in pending)
         {
-            Guard(domain, path, () => Check(path));
+            Guard(domain, path, () => LoraAdapterCheck.Check(path, _base.Value, _modelPath));
         }
 
         foreach (var (domain, path) in pending)
