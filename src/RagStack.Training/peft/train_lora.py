@@ -10,8 +10,9 @@ writes them), so there is no tokenizer, no datasets package and no download.
         [--r 16 --alpha 32 --dropout 0.05 --targets q_proj,v_proj --lr 2e-4 --epochs 3 \
          --batch-size 4 --grad-accum 4 --seq-len 256 --seed 0] [--eval heldout.jsonl]
 
-The last line printed is one JSON object: steps, tokens, seconds, tokens_per_second, final_loss (and the perplexities
-before and after training when --eval is given).
+The last line printed is one JSON object: steps, tokens (non-padding tokens trained on, all epochs), seconds (the
+training loop), tokens_per_second, final_loss (mean loss over the last --log-every steps), and the perplexities before
+and after training when --eval is given.
 """
 
 import argparse
@@ -210,12 +211,13 @@ def main(argv=None):
                 optimizer.step()
                 optimizer.zero_grad(set_to_none=True)
                 step += 1
-                final_loss = step_loss / max(1, step_tokens)
                 window_loss, window_tokens = window_loss + step_loss, window_tokens + step_tokens
                 pending, step_loss, step_tokens = 0, 0.0, 0
                 if step % args.log_every == 0 or step == total_steps:
+                    # The loss reported last (final_loss) is the mean over the last --log-every steps, not one noisy step.
+                    final_loss = window_loss / max(1, window_tokens)
                     elapsed = time.perf_counter() - started
-                    print(f"step {step}/{total_steps} epoch {epoch + 1} loss {window_loss / max(1, window_tokens):.4f} "
+                    print(f"step {step}/{total_steps} epoch {epoch + 1} loss {final_loss:.4f} "
                           f"({tokens / elapsed:.0f} tokens/s)", flush=True)
                     window_loss, window_tokens = 0.0, 0
     if device.type == "cuda":
