@@ -235,6 +235,56 @@ public sealed class HuggingFaceExporterTests(ITestOutputHelper output) : IDispos
         Assert.InRange(difference, 0, effect / 100);
     }
 
+    [Fact]
+    public void A_model_from_transformers_converted_to_gguf_exports_back_to_its_exact_weights_and_config()
+    {
+        var gguf = _folder.Path("tiny.gguf");
+        var original = SafetensorsFile.Read(TransformersTiny("hf", "model.safetensors"));
+        WriteGgufFromTransformers(original, gguf);
+
+        var result = HuggingFaceExporter.Export(gguf, _folder.Path("hf"));
+
+        var exported = SafetensorsFile.Read(result.WeightsPath);
+        Assert.Equal(original.Tensors.Select(t => t.Name).Order(), exported.Tensors.Select(t => t.Name).Order());
+        foreach (var tensor in original.Tensors)
+        {
+            Assert.True(exported.TryGetTensor(tensor.Name, out var copy));
+            Assert.Equal(tensor.Shape, copy.Shape);
+            Assert.Equal(original.ReadTensorAsFloats(tensor), exported.ReadTensorAsFloats(copy));
+        }
+
+        using var theirs = JsonDocument.Parse(File.ReadAllBytes(TransformersTiny("hf", "config.json")));
+        using var ours = JsonDocument.Parse(File.ReadAllBytes(result.ConfigPath));
+        foreach (var key in new[] { "architectures", "model_type", "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads", "head_dim", "rms_norm_eps", "max_position_embeddings", "vocab_size", "tie_word_embeddings", "bos_token_id", "eos_token_id", "hidden_act" })
+        {
+            Assert.True(JsonElement.DeepEquals(theirs.RootElement.GetProperty(key), ours.RootElement.GetProperty(key)), $"{key}: {theirs.RootElement.GetProperty(key)} vs {ours.RootElement.GetProperty(key)}");
+        }
+
+        Assert.Equal(theirs.RootElement.GetProperty("rope_parameters").GetProperty("rope_theta").GetDouble(), ours.RootElement.GetProperty("rope_theta").GetDouble());
+    }
+
+    [Fact]
+    public void Llama_cpp_on_the_gguf_and_with_the_imported_train_lora_adapter_gives_the_logits_transformers_and_peft_gave()
+    {
+        var gguf = _folder.Path("tiny.gguf");
+        WriteGgufFromTransformers(SafetensorsFile.Read(TransformersTiny("hf", "model.safetensors")), gguf);
+        var adapter = _folder.Path("lora.gguf");
+
+        var import = PeftAdapterImporter.Import(TransformersTiny("adapter"), gguf, adapter);
+
+        Assert.Equal(7, import.TargetModules.Count);
+        using var reference = JsonDocument.Parse(File.ReadAllBytes(TransformersTiny("logits.json")));
+        int[] tokens = [.. reference.RootElement.GetProperty("token_ids").EnumerateArray().Select(t => t.GetInt32())];
+        float[][] Logits(string name) => [.. reference.RootElement.GetProperty(name).EnumerateArray().Select(row => row.EnumerateArray().Select(v => v.GetSingle()).ToArray())];
+        var baseDifference = LlamaLogits.MaxAbsDifference(LlamaLogits.Evaluate(gguf, tokens), Logits("logits_base"));
+        var adapterDifference = LlamaLogits.MaxAbsDifference(LlamaLogits.Evaluate(gguf, tokens, adapter), Logits("logits_with_adapter"));
+        var effect = LlamaLogits.MaxAbsDifference(Logits("logits_with_adapter"), Logits("logits_base"));
+        output.WriteLine($"max |llama.cpp - transformers|: base {baseDifference:E2}, with adapter {adapterDifference:E2} (the adapter moves logits by up to {effect:F2})");
+        Assert.InRange(effect, 1, double.MaxValue);
+        Assert.InRange(baseDifference, 0, 1e-3);
+        Assert.InRange(adapterDifference, 0, 1e-3);
+    }
+
     /// <summary>
     /// Checks that the export holds every GGUF tensor under its Hugging Face name, shape reversed, with the same values, except
     /// that q and k rows are in Hugging Face's order: GGUF row h·d + 2i + j is Hugging Face row h·d + j·d/2 + i.
@@ -283,6 +333,66 @@ public sealed class HuggingFaceExporterTests(ITestOutputHelper output) : IDispos
         _ when ggufName.Split('.') is ["blk", var layer, var tensor, "weight"] => $"model.layers.{layer}.{BlockNames[tensor]}.weight",
         _ => throw new ArgumentException($"Unexpected tensor {ggufName}.", nameof(ggufName)),
     };
+
+    private static string TransformersTiny(params string[] parts)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "RagStack.sln")))
+            {
+                return Path.Combine([dir.FullName, "tests", "RagStack.LlamaSharp.Tests", "Adapters", "transformers-tiny", .. parts]);
+            }
+        }
+
+        throw new DirectoryNotFoundException("No RagStack.sln above the test binaries.");
+    }
+
+    /// <summary>
+    /// Converts transformers-tiny's weights to GGUF the way llama.cpp's converter does (names mapped, shapes reversed, q and k
+    /// rows interleaved per head), with a 64-token SentencePiece vocabulary so llama.cpp loads it.
+    /// </summary>
+    private static void WriteGgufFromTransformers(SafetensorsFile weights, string path)
+    {
+        string[] tokens = [.. Enumerable.Range(0, 64).Select(i => i switch { 0 => "<unk>", 1 => "<s>", 2 => "</s>", 3 => "<0x0A>", _ => $"t{i}" })];
+        var writer = new GgufWriter()
+            .SetMetadata("general.architecture", GgufValue.Of("llama"))
+            .SetMetadata("llama.context_length", GgufValue.Of(128u))
+            .SetMetadata("llama.embedding_length", GgufValue.Of(32u))
+            .SetMetadata("llama.block_count", GgufValue.Of(2u))
+            .SetMetadata("llama.feed_forward_length", GgufValue.Of(64u))
+            .SetMetadata("llama.attention.head_count", GgufValue.Of(4u))
+            .SetMetadata("llama.attention.head_count_kv", GgufValue.Of(2u))
+            .SetMetadata("llama.rope.dimension_count", GgufValue.Of(8u))
+            .SetMetadata("llama.attention.layer_norm_rms_epsilon", GgufValue.Of(1e-5f))
+            .SetMetadata("tokenizer.ggml.model", GgufValue.Of("llama"))
+            .SetMetadata("tokenizer.ggml.tokens", GgufValue.Of(tokens))
+            .SetMetadata("tokenizer.ggml.scores", GgufValue.Of(tokens.Select((_, i) => -(float)i).ToArray()))
+            .SetMetadata("tokenizer.ggml.token_type", GgufValue.Of(tokens.Select((_, i) => i switch { 0 => 2, 1 or 2 => 3, 3 => 6, _ => 1 }).ToArray()))
+            .SetMetadata("tokenizer.ggml.bos_token_id", GgufValue.Of(1u))
+            .SetMetadata("tokenizer.ggml.eos_token_id", GgufValue.Of(2u));
+        var ggufNames = BlockNames.ToDictionary(pair => pair.Value, pair => pair.Key);
+        foreach (var tensor in weights.Tensors)
+        {
+            var name = tensor.Name switch
+            {
+                "model.embed_tokens.weight" => "token_embd.weight",
+                "model.norm.weight" => "output_norm.weight",
+                "lm_head.weight" => "output.weight",
+                _ when tensor.Name.Split('.', 4) is ["model", "layers", var layer, var rest] => $"blk.{layer}.{ggufNames[rest[..^".weight".Length]]}.weight",
+                _ => throw new ArgumentException($"Unexpected tensor {tensor.Name}.", nameof(weights)),
+            };
+            var values = weights.ReadTensorAsFloats(tensor);
+            var heads = name.EndsWith(".attn_q.weight", StringComparison.Ordinal) ? 4 : name.EndsWith(".attn_k.weight", StringComparison.Ordinal) ? 2 : 0;
+            if (heads > 0)
+            {
+                values = RotaryRowOrder.HuggingFaceToGguf(values, (int)tensor.Shape[0], (int)tensor.Shape[1], heads);
+            }
+
+            writer.AddTensor(name, [.. tensor.Shape.Reverse()], GgufTensorType.F32, values);
+        }
+
+        writer.Write(path);
+    }
 
     /// <summary>Copies a GGUF file, leaving out <paramref name="skip"/> and replacing the values of the tensors in <paramref name="replace"/>.</summary>
     private static void Copy(string source, string destination, string? skip = null, IReadOnlyDictionary<string, float[]>? replace = null)
