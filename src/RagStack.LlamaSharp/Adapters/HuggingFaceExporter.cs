@@ -131,59 +131,42 @@ public static class HuggingFaceExporter
         }
     }
 
-    private static void WriteConfig(string path, LlamaShape shape, bool tied)
+    private static void WriteConfig(string path, LlamaShape shape, bool tied) => AtomicFile.Write(path, stream =>
     {
-        var full = Path.GetFullPath(path);
-        var temporary = $"{full}.{Guid.NewGuid():N}.tmp";
-        try
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteStartArray("architectures");
+        json.WriteStringValue("LlamaForCausalLM");
+        json.WriteEndArray();
+        json.WriteString("model_type", "llama");
+        json.WriteNumber("hidden_size", shape.EmbeddingLength);
+        json.WriteNumber("intermediate_size", shape.FeedForwardLength);
+        json.WriteNumber("num_hidden_layers", shape.Layers);
+        json.WriteNumber("num_attention_heads", shape.Heads);
+        json.WriteNumber("num_key_value_heads", shape.KvHeads);
+        json.WriteNumber("head_dim", shape.HeadDimension);
+        json.WriteNumber("rms_norm_eps", shape.RmsNormEpsilon);
+        json.WriteNumber("rope_theta", shape.RopeTheta);
+        json.WriteNull("rope_scaling");
+        json.WriteNumber("max_position_embeddings", shape.ContextLength);
+        json.WriteNumber("vocab_size", shape.VocabularySize);
+        json.WriteBoolean("tie_word_embeddings", tied);
+        if (shape.BosTokenId is { } bos)
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-            {
-                json.WriteStartObject();
-                json.WriteStartArray("architectures");
-                json.WriteStringValue("LlamaForCausalLM");
-                json.WriteEndArray();
-                json.WriteString("model_type", "llama");
-                json.WriteNumber("hidden_size", shape.EmbeddingLength);
-                json.WriteNumber("intermediate_size", shape.FeedForwardLength);
-                json.WriteNumber("num_hidden_layers", shape.Layers);
-                json.WriteNumber("num_attention_heads", shape.Heads);
-                json.WriteNumber("num_key_value_heads", shape.KvHeads);
-                json.WriteNumber("head_dim", shape.HeadDimension);
-                json.WriteNumber("rms_norm_eps", shape.RmsNormEpsilon);
-                json.WriteNumber("rope_theta", shape.RopeTheta);
-                json.WriteNull("rope_scaling");
-                json.WriteNumber("max_position_embeddings", shape.ContextLength);
-                json.WriteNumber("vocab_size", shape.VocabularySize);
-                json.WriteBoolean("tie_word_embeddings", tied);
-                if (shape.BosTokenId is { } bos)
-                {
-                    json.WriteNumber("bos_token_id", bos);
-                }
-
-                if (shape.EosTokenId is { } eos)
-                {
-                    json.WriteNumber("eos_token_id", eos);
-                }
-
-                json.WriteString("hidden_act", "silu");
-                json.WriteBoolean("attention_bias", false);
-                json.WriteBoolean("mlp_bias", false);
-                json.WriteString("torch_dtype", "float32");
-                json.WriteEndObject();
-            }
-
-            File.Move(temporary, full, overwrite: true);
+            json.WriteNumber("bos_token_id", bos);
         }
-        finally
+
+        if (shape.EosTokenId is { } eos)
         {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
+            json.WriteNumber("eos_token_id", eos);
         }
-    }
+
+        json.WriteString("hidden_act", "silu");
+        json.WriteBoolean("attention_bias", false);
+        json.WriteBoolean("mlp_bias", false);
+        json.WriteString("torch_dtype", "float32");
+        json.WriteEndObject();
+    });
 
     /// <summary>The llama hyperparameters config.json needs, read from GGUF metadata with llama.cpp's defaults where it has them.</summary>
     private sealed record LlamaShape(

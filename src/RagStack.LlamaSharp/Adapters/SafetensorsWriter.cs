@@ -48,28 +48,7 @@ internal sealed class SafetensorsWriter
 
     /// <summary>Writes the file to a temporary name beside <paramref name="path"/> and moves it into place, so a failed write leaves no partial file.</summary>
     /// <exception cref="InvalidOperationException">A tensor's values do not match its shape.</exception>
-    public void Write(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var full = Path.GetFullPath(path);
-        var temporary = $"{full}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 20))
-            {
-                WriteTo(file);
-            }
-
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
-    }
+    public void Write(string path) => AtomicFile.Write(path, WriteTo);
 
     private void WriteTo(FileStream file)
     {
