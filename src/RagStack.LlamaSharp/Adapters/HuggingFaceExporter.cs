@@ -18,18 +18,16 @@ public static class HuggingFaceExporter
 
     private static readonly HashSet<GgufTensorType> ReadableTypes = [GgufTensorType.F32, GgufTensorType.F16, GgufTensorType.BF16, GgufTensorType.Q8_0];
 
-    /// <summary>GGUF tensor names inside <c>blk.N.</c> and their Hugging Face names inside <c>model.layers.N.</c>, in Hugging Face's order.</summary>
-    private static readonly (string Gguf, string HuggingFace)[] BlockTensors =
+    /// <summary>
+    /// GGUF tensor names inside <c>blk.N.</c> and their Hugging Face names inside <c>model.layers.N.</c>, in Hugging Face's
+    /// order: each block's two norms around the projections <see cref="LlamaProjections"/> names.
+    /// </summary>
+    private static readonly (string Gguf, string HuggingFace, RotaryHeads Rotary)[] BlockTensors =
     [
-        ("attn_norm", "input_layernorm"),
-        ("attn_q", "self_attn.q_proj"),
-        ("attn_k", "self_attn.k_proj"),
-        ("attn_v", "self_attn.v_proj"),
-        ("attn_output", "self_attn.o_proj"),
-        ("ffn_norm", "post_attention_layernorm"),
-        ("ffn_gate", "mlp.gate_proj"),
-        ("ffn_up", "mlp.up_proj"),
-        ("ffn_down", "mlp.down_proj"),
+        ("attn_norm", "input_layernorm", RotaryHeads.None),
+        .. Projections("self_attn"),
+        ("ffn_norm", "post_attention_layernorm", RotaryHeads.None),
+        .. Projections("mlp"),
     ];
 
     /// <summary>
@@ -77,9 +75,9 @@ public static class HuggingFaceExporter
         for (var layer = 0; layer < shape.Layers; layer++)
         {
             var n = layer.ToString(CultureInfo.InvariantCulture);
-            foreach (var (gguf, huggingFace) in BlockTensors)
+            foreach (var (gguf, huggingFace, rotary) in BlockTensors)
             {
-                var heads = gguf switch { "attn_q" => shape.Heads, "attn_k" => shape.KvHeads, _ => 0 };
+                var heads = rotary switch { RotaryHeads.Query => shape.Heads, RotaryHeads.Key => shape.KvHeads, _ => 0 };
                 if (heads > 0)
                 {
                     RequireRows(file, $"blk.{n}.{gguf}.weight", heads * shape.HeadDimension);
@@ -106,6 +104,9 @@ public static class HuggingFaceExporter
 
         return (writer, parameters, used.Count, tied);
     }
+
+    private static IEnumerable<(string, string, RotaryHeads)> Projections(string block) =>
+        LlamaProjections.All.Where(p => p.Block == block).Select(p => (p.GgufName, $"{block}.{p.PeftName}", p.Rotary));
 
     private static GgufTensorInfo Require(GgufFile file, string name)
     {
