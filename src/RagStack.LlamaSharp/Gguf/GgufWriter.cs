@@ -84,29 +84,7 @@ public sealed class GgufWriter
     }
 
     /// <summary>Writes the file to a temporary name beside <paramref name="path"/> and moves it into place, so a failed write leaves no partial file.</summary>
-    public void Write(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var full = System.IO.Path.GetFullPath(path);
-        var temporary = $"{full}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 20))
-            {
-                WriteTo(file);
-            }
-
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            // File.Delete throws when the folder is missing, which would hide the error that brought us here.
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
-    }
+    public void Write(string path) => AtomicFile.Write(path, WriteTo);
 
     private void WriteTo(FileStream file)
     {
