@@ -67,7 +67,7 @@ internal sealed class ModelsExportHfCommand : AsyncCommand<ModelsExportHfCommand
         Console.Out.WriteLine($"{ModelFormat.Parameters(result.ParameterCount)} parameters in {result.TensorCount} tensors{(result.TiedWordEmbeddings ? ", lm_head tied to the embeddings" : "")}");
         Console.Out.WriteLine("next: train a LoRA on it with PEFT, from token ids (JSON lines {\"input_ids\": [1, ...]}):");
         Console.Out.WriteLine($"  {next}");
-        Console.Out.WriteLine($"then convert <ADAPTER_DIR> back to a GGUF LoRA against {settings.Gguf} (PeftAdapterImporter).");
+        Console.Out.WriteLine($"then: ragstack adapters import --peft <ADAPTER_DIR> --base {settings.Gguf} --out <ADAPTER>.gguf");
         return Task.FromResult(0);
     }
 }

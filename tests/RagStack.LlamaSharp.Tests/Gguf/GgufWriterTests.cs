@@ -155,6 +155,9 @@ public sealed class GgufWriterTests : IDisposable
 
         Assert.Equal(68, file.GetTensor("q").ByteSize);
         Assert.Equal(block, file.ReadTensorBytes("q"));
-        Assert.Throws<NotSupportedException>(() => file.ReadTensorAsFloats("q"));
+        var values = file.ReadTensorAsFloats("q"); // Q8_0 reads back dequantized: each block's F16 scale times its signed bytes
+        Assert.Equal(64, values.Length);
+        Assert.Equal((float)BitConverter.ToHalf(block, 0) * (sbyte)block[2], values[0]);
+        Assert.Equal((float)BitConverter.ToHalf(block, 34) * (sbyte)block[34 + 2 + 31], values[63]);
     }
 }
