@@ -1,3 +1,4 @@
+using RagStack.Cli.Adapters;
 using RagStack.Cli.Ask;
 using RagStack.Cli.Bench;
 using RagStack.Cli.Bench.Inference;
@@ -53,6 +54,12 @@ app.Configure(config =>
             .WithDescription("Show a GGUF model's architecture, size, quantization, tokenizer and chat template.");
         models.AddCommand<ModelsQuantizeCommand>("quantize")
             .WithDescription("Quantize a GGUF model with llama.cpp (Q8_0, Q4_K_M, …).");
+    });
+    config.AddBranch("adapters", adapters =>
+    {
+        adapters.SetDescription("Import, train and evaluate LoRA adapters.");
+        adapters.AddCommand<AdaptersTrainCommand>("train").WithDescription("Train a LoRA adapter on an index's text with the .NET trainer (small models).");
+        adapters.AddCommand<AdaptersDatasetCommand>("dataset").WithDescription("Write an index's text as token ids (JSON lines) for the PEFT training script.");
     });
 });
 return await app.RunAsync(args);

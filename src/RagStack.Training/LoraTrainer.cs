@@ -29,6 +29,15 @@ public static class LoraTrainer
         return new TrainingRun(model, frozen.ParameterCount, options).Run(windows, progress, cancellationToken);
     }
 
+    /// <summary>Checks, without reading its weights, that <paramref name="baseModel"/> is a model this trainer can train, so a caller can refuse it before tokenizing anything.</summary>
+    /// <exception cref="TrainingModelException">The base model is missing, not llama, or has weights the trainer cannot read.</exception>
+    /// <exception cref="GgufFormatException">The base model is not a readable GGUF file.</exception>
+    public static void CheckBaseModel(string baseModel)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(baseModel);
+        FrozenLlama.Inspect(baseModel);
+    }
+
     /// <summary>The model with freshly initialised adapters: A Kaiming-uniform as PEFT draws it (bound <c>1 / sqrt(inputs)</c>), B zero, so training starts from the base model.</summary>
     internal static LlamaLoraModel<float> CreateModel(FrozenLlama frozen, LoraTrainingOptions options)
     {

@@ -47,6 +47,50 @@ internal sealed class FrozenLlama
     /// <exception cref="GgufFormatException">The file is not a readable GGUF file.</exception>
     public static FrozenLlama Load(string path)
     {
+        var (file, shape) = Inspect(path);
+
+        float[] Read(string name, params long[] expected)
+        {
+            if (!file.TryGetTensor(name, out var tensor))
+            {
+                throw new TrainingModelException(path, $"has no {name} tensor");
+            }
+
+            if (!tensor.Shape.SequenceEqual(expected))
+            {
+                throw new TrainingModelException(path, $"{name} has shape [{string.Join(", ", tensor.Shape)}], expected [{string.Join(", ", expected)}]");
+            }
+
+            return file.ReadTensorAsFloats(name);
+        }
+
+        var (e, kv, ff) = (shape.Embedding, shape.KvWidth, shape.FeedForward);
+        var tokenEmbedding = Read("token_embd.weight", e, shape.Vocabulary);
+        var output = file.TryGetTensor("output.weight", out _) ? Read("output.weight", e, shape.Vocabulary) : tokenEmbedding;
+        var blocks = new FrozenBlock[shape.Layers];
+        for (var layer = 0; layer < shape.Layers; layer++)
+        {
+            var block = $"blk.{layer.ToString(CultureInfo.InvariantCulture)}.";
+            blocks[layer] = new FrozenBlock(
+                Read(block + "attn_norm.weight", e),
+                Read(block + "attn_q.weight", e, e),
+                Read(block + "attn_k.weight", e, kv),
+                Read(block + "attn_v.weight", e, kv),
+                Read(block + "attn_output.weight", e, e),
+                Read(block + "ffn_norm.weight", e),
+                Read(block + "ffn_gate.weight", e, ff),
+                Read(block + "ffn_up.weight", e, ff),
+                Read(block + "ffn_down.weight", ff, e));
+        }
+
+        return new FrozenLlama(shape, tokenEmbedding, Read("output_norm.weight", e), output, blocks, file.Tensors.Sum(t => t.ElementCount));
+    }
+
+    /// <summary>Checks the metadata and tensor types without reading any weights.</summary>
+    /// <exception cref="TrainingModelException">The file is missing, not llama, or holds weights of a type this reader cannot decode.</exception>
+    /// <exception cref="GgufFormatException">The file is not a readable GGUF file.</exception>
+    public static (GgufFile File, LlamaShape Shape) Inspect(string path)
+    {
         if (!File.Exists(path))
         {
             throw new TrainingModelException(path, "the base model file does not exist");
@@ -98,40 +142,6 @@ internal sealed class FrozenLlama
             file.Metadata.TryGetValue("llama.rope.freq_base", out var ropeBase) ? ropeBase.AsDouble() : 10000.0,
             file.Metadata.TryGetValue("llama.attention.layer_norm_rms_epsilon", out var epsilon) ? epsilon.AsDouble() : 1e-5);
 
-        float[] Read(string name, params long[] expected)
-        {
-            if (!file.TryGetTensor(name, out var tensor))
-            {
-                throw new TrainingModelException(path, $"has no {name} tensor");
-            }
-
-            if (!tensor.Shape.SequenceEqual(expected))
-            {
-                throw new TrainingModelException(path, $"{name} has shape [{string.Join(", ", tensor.Shape)}], expected [{string.Join(", ", expected)}]");
-            }
-
-            return file.ReadTensorAsFloats(name);
-        }
-
-        var (e, kv, ff) = (shape.Embedding, shape.KvWidth, shape.FeedForward);
-        var tokenEmbedding = Read("token_embd.weight", e, shape.Vocabulary);
-        var output = file.TryGetTensor("output.weight", out _) ? Read("output.weight", e, shape.Vocabulary) : tokenEmbedding;
-        var blocks = new FrozenBlock[shape.Layers];
-        for (var layer = 0; layer < shape.Layers; layer++)
-        {
-            var block = $"blk.{layer.ToString(CultureInfo.InvariantCulture)}.";
-            blocks[layer] = new FrozenBlock(
-                Read(block + "attn_norm.weight", e),
-                Read(block + "attn_q.weight", e, e),
-                Read(block + "attn_k.weight", e, kv),
-                Read(block + "attn_v.weight", e, kv),
-                Read(block + "attn_output.weight", e, e),
-                Read(block + "ffn_norm.weight", e),
-                Read(block + "ffn_gate.weight", e, ff),
-                Read(block + "ffn_up.weight", e, ff),
-                Read(block + "ffn_down.weight", ff, e));
-        }
-
-        return new FrozenLlama(shape, tokenEmbedding, Read("output_norm.weight", e), output, blocks, file.Tensors.Sum(t => t.ElementCount));
+        return (file, shape);
     }
 }
