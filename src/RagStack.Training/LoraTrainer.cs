@@ -29,6 +29,34 @@ public static class LoraTrainer
         return new TrainingRun(model, frozen.ParameterCount, options).Run(windows, progress, cancellationToken);
     }
 
+    /// <summary>
+    /// Mean cross-entropy per predicted token (the log of perplexity) of the base model, with <paramref name="adapter"/> at
+    /// scale 1 when given, over <paramref name="sequences"/> cut into windows of <paramref name="sequenceLength"/> tokens.
+    /// </summary>
+    /// <exception cref="TrainingModelException">The base model is missing, not llama, or has weights the trainer cannot read.</exception>
+    /// <exception cref="ArgumentException">No sequence has two tokens, or a token is outside the vocabulary.</exception>
+    public static double MeanLoss(string baseModel, IReadOnlyList<int[]> sequences, LoraTrainingResult? adapter = null, int sequenceLength = 256)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(baseModel);
+        ArgumentNullException.ThrowIfNull(sequences);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sequenceLength, 2);
+        var frozen = FrozenLlama.Load(baseModel);
+        var windows = Windows(sequences, sequenceLength, frozen.Shape.Vocabulary);
+        var weights = adapter?.Weights ?? [];
+        var rank = weights.Count > 0 ? weights[0].Rank : 1;
+        var model = new LlamaLoraModel<float>(frozen, [.. weights.Select(w => w.TargetModule).Distinct()], rank, adapter?.Alpha ?? 1, sequenceLength);
+        foreach (var mine in model.Adapters)
+        {
+            var trained = weights.First(w => w.Layer == mine.Layer && w.TargetModule == mine.Module);
+            trained.A.CopyTo(mine.A, 0);
+            trained.B.CopyTo(mine.B, 0);
+        }
+
+        var losses = new double[windows.Count];
+        Parallel.For(0, windows.Count, i => losses[i] = model.Loss(windows[i]));
+        return losses.Sum() / windows.Sum(w => w.Length - 1);
+    }
+
     /// <summary>Checks, without reading its weights, that <paramref name="baseModel"/> is a model this trainer can train, so a caller can refuse it before tokenizing anything.</summary>
     /// <exception cref="TrainingModelException">The base model is missing, not llama, or has weights the trainer cannot read.</exception>
     /// <exception cref="GgufFormatException">The base model is not a readable GGUF file.</exception>

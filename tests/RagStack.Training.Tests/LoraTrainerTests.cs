@@ -28,6 +28,10 @@ public sealed class LoraTrainerTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(losses.Count, result.Steps);
         Assert.Equal(8 * 48 * 15, result.Tokens);
         Assert.InRange(losses[^1], 0, losses[0] * 0.75);
+        var before = LoraTrainer.MeanLoss(path, sequences, sequenceLength: 48);
+        var after = LoraTrainer.MeanLoss(path, sequences, result, sequenceLength: 48);
+        output.WriteLine($"mean loss without dropout: {before:F3} → {after:F3}");
+        Assert.InRange(after, 0, before * 0.75);
     }
 
     [Fact]

@@ -18,6 +18,10 @@ internal sealed class AdaptersTrainCommand : AsyncCommand<AdaptersTrainCommand.S
         [Description("The adapter's general.name. Default: the output file's name.")]
         public string? Name { get; init; }
 
+        [CommandOption("--eval-text <FILE>")]
+        [Description("Held-out text: its perplexity is printed before and after training.")]
+        public string? EvalText { get; init; }
+
         [CommandOption("--rank <R>")]
         [Description("LoRA rank. Default: 16.")]
         public int? Rank { get; init; }
@@ -112,6 +116,18 @@ internal sealed class AdaptersTrainCommand : AsyncCommand<AdaptersTrainCommand.S
         }
 
         var options = settings.Options();
+        List<int[]>? heldOut = null;
+        if (settings.EvalText is not null)
+        {
+            if (!File.Exists(settings.EvalText))
+            {
+                Output.Error($"{settings.EvalText}: no such file");
+                return 1;
+            }
+
+            heldOut = TrainingTokens.Tokenize(settings.Base, [await File.ReadAllTextAsync(settings.EvalText, cancellationToken)]);
+        }
+
         var tokens = sequences.Sum(s => (long)s.Length);
         if (!settings.Json)
         {
@@ -119,11 +135,14 @@ internal sealed class AdaptersTrainCommand : AsyncCommand<AdaptersTrainCommand.S
         }
 
         LoraTrainingResult result;
+        double? lossBefore = null, lossAfter = null;
         try
         {
+            lossBefore = heldOut is null ? null : LoraTrainer.MeanLoss(settings.Base, heldOut, sequenceLength: options.SequenceLength);
             result = settings.Json
                 ? await Task.Run(() => LoraTrainer.Train(settings.Base, sequences, options, null, cancellationToken), cancellationToken)
                 : await TrainWithProgressAsync(settings.Base, sequences, options, cancellationToken);
+            lossAfter = heldOut is null ? null : LoraTrainer.MeanLoss(settings.Base, heldOut, result, options.SequenceLength);
         }
         catch (TrainingModelException e)
         {
@@ -151,6 +170,8 @@ internal sealed class AdaptersTrainCommand : AsyncCommand<AdaptersTrainCommand.S
                 result.FinalLoss,
                 result.TrainableParameters,
                 result.AllParameters,
+                heldOutPerplexityBefore = lossBefore is { } b ? Math.Exp(b) : (double?)null,
+                heldOutPerplexityAfter = lossAfter is { } a ? Math.Exp(a) : (double?)null,
             });
             return 0;
         }
@@ -162,6 +183,11 @@ internal sealed class AdaptersTrainCommand : AsyncCommand<AdaptersTrainCommand.S
         grid.AddRow("time", $"{result.Elapsed.TotalSeconds:0.0} s");
         grid.AddRow("tokens/s", $"{result.TokensPerSecond:N0}");
         grid.AddRow("final loss", $"{result.FinalLoss:0.000}");
+        if (lossBefore is { } before && lossAfter is { } after)
+        {
+            grid.AddRow("held-out perplexity", $"{Math.Exp(before):0.00} → {Math.Exp(after):0.00} ({(Math.Exp(after) / Math.Exp(before)) - 1:+0.0%;-0.0%})");
+        }
+
         grid.AddRow("adapter", Markup.Escape(Path.GetFullPath(settings.Out)));
         AnsiConsole.Write(grid);
         return 0;

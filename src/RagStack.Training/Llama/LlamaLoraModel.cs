@@ -11,7 +11,7 @@ internal sealed class LlamaLoraModel<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The PEFT names of the projections an adapter can sit on, in a block's order.</summary>
-    public static readonly IReadOnlyList<string> Modules = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"];
+    public static IReadOnlyList<string> Modules => LoraTrainingOptions.KnownModules;
 
     private readonly T[] _tokenEmbedding;
     private readonly T[] _outputNorm;
@@ -76,6 +76,14 @@ internal sealed class LlamaLoraModel<T>
 
     /// <summary>The next-token logits [tokens, vocabulary] at every position, without dropout.</summary>
     public T[] Logits(ReadOnlySpan<int> tokens) => Forward(tokens, dropout: null).Logits;
+
+    /// <summary>The summed cross-entropy of predicting <c>tokens[1..]</c> from their prefixes, without dropout or gradients.</summary>
+    public T Loss(ReadOnlySpan<int> tokens)
+    {
+        var logits = Forward(tokens, dropout: null).Logits;
+        var vocabulary = Shape.Vocabulary;
+        return CrossEntropy.Forward<T>(logits.AsSpan(0, (tokens.Length - 1) * vocabulary), tokens[1..], T.Zero, new T[(tokens.Length - 1) * vocabulary]);
+    }
 
     /// <summary>
     /// Returns the summed cross-entropy of predicting <c>tokens[1..]</c> from their prefixes and adds the gradient of
