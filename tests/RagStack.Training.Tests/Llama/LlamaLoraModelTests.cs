@@ -45,12 +45,12 @@ public sealed class LlamaLoraModelTests(ITestOutputHelper output) : IDisposable
         var path = TestModels.Write(_folder.Path("base.gguf"), TestModels.Gqa);
         var model = new LlamaLoraModel<float>(FrozenLlama.Load(path), [], rank: 1, alpha: 1, maxPositions: 64);
 
-        var ours = LlamaCppLogits.Rows(model.Logits(Tokens), Tokens.Length);
-        var reference = LlamaCppLogits.Evaluate(path, Tokens);
+        var ours = LogitRows.Split(model.Logits(Tokens), Tokens.Length);
+        var reference = LlamaLogits.Evaluate(path, Tokens);
 
-        var difference = LlamaCppLogits.MaxAbsDifference(ours, reference);
-        output.WriteLine($"max |ours - llama.cpp| = {difference:E2} on logits up to {LlamaCppLogits.MaxAbs(reference):F2}");
-        Assert.InRange(LlamaCppLogits.MaxAbs(reference), 1, double.MaxValue); // logits big enough for the tolerance to mean something
+        var difference = LlamaLogits.MaxAbsDifference(ours, reference);
+        output.WriteLine($"max |ours - llama.cpp| = {difference:E2} on logits up to {LogitRows.MaxAbs(reference):F2}");
+        Assert.InRange(LogitRows.MaxAbs(reference), 1, double.MaxValue); // logits big enough for the tolerance to mean something
         Assert.InRange(difference, 0, 1e-3);
     }
 
@@ -62,11 +62,11 @@ public sealed class LlamaLoraModelTests(ITestOutputHelper output) : IDisposable
         var model = new LlamaLoraModel<float>(FrozenLlama.Load(path), [], rank: 1, alpha: 1, maxPositions: 128);
         int[] tokens = [1, .. Enumerable.Range(0, 60).Select(i => (i * 37 + 11) % 500 + 3)];
 
-        var ours = LlamaCppLogits.Rows(model.Logits(tokens), tokens.Length);
-        var reference = LlamaCppLogits.Evaluate(path, tokens);
+        var ours = LogitRows.Split(model.Logits(tokens), tokens.Length);
+        var reference = LlamaLogits.Evaluate(path, tokens);
 
-        var difference = LlamaCppLogits.MaxAbsDifference(ours, reference);
-        output.WriteLine($"max |ours - llama.cpp| = {difference:E2} on logits up to {LlamaCppLogits.MaxAbs(reference):F2}");
+        var difference = LlamaLogits.MaxAbsDifference(ours, reference);
+        output.WriteLine($"max |ours - llama.cpp| = {difference:E2} on logits up to {LogitRows.MaxAbs(reference):F2}");
         Assert.InRange(difference, 0, 1e-3);
     }
 
@@ -87,13 +87,13 @@ public sealed class LlamaLoraModelTests(ITestOutputHelper output) : IDisposable
             weights.B.CopyTo(trained.B, 0);
         }
 
-        var ours = LlamaCppLogits.Rows(model.Logits(Tokens), Tokens.Length);
-        var plain = LlamaCppLogits.Evaluate(path, Tokens);
-        var adapted = LlamaCppLogits.Evaluate(path, Tokens, adapter, scale: 1);
-        var switchedOff = LlamaCppLogits.Evaluate(path, Tokens, adapter, scale: 0);
+        var ours = LogitRows.Split(model.Logits(Tokens), Tokens.Length);
+        var plain = LlamaLogits.Evaluate(path, Tokens);
+        var adapted = LlamaLogits.Evaluate(path, Tokens, adapter, scale: 1);
+        var switchedOff = LlamaLogits.Evaluate(path, Tokens, adapter, scale: 0);
 
-        var effect = LlamaCppLogits.MaxAbsDifference(adapted, plain);
-        var difference = LlamaCppLogits.MaxAbsDifference(ours, adapted);
+        var effect = LlamaLogits.MaxAbsDifference(adapted, plain);
+        var difference = LlamaLogits.MaxAbsDifference(ours, adapted);
         output.WriteLine($"the adapter moves logits by up to {effect:F3}; max |ours - llama.cpp with adapter| = {difference:E2}");
         Assert.InRange(effect, 0.05, double.MaxValue);
         Assert.InRange(difference, 0, 1e-3);
@@ -117,10 +117,10 @@ public sealed class LlamaLoraModelTests(ITestOutputHelper output) : IDisposable
             weights.B.CopyTo(trained.B, 0);
         }
 
-        var ours = LlamaCppLogits.Rows(model.Logits(tokens), tokens.Length);
-        var adapted = LlamaCppLogits.Evaluate(path, tokens, adapter, scale: 1);
-        var effect = LlamaCppLogits.MaxAbsDifference(adapted, LlamaCppLogits.Evaluate(path, tokens));
-        var difference = LlamaCppLogits.MaxAbsDifference(ours, adapted);
+        var ours = LogitRows.Split(model.Logits(tokens), tokens.Length);
+        var adapted = LlamaLogits.Evaluate(path, tokens, adapter, scale: 1);
+        var effect = LlamaLogits.MaxAbsDifference(adapted, LlamaLogits.Evaluate(path, tokens));
+        var difference = LlamaLogits.MaxAbsDifference(ours, adapted);
         output.WriteLine($"the adapter moves logits by up to {effect:F3}; max |ours - llama.cpp with adapter| = {difference:E2}");
         Assert.Equal(["q_proj", "v_proj"], result.Weights.Select(w => w.TargetModule).Distinct());
         Assert.InRange(effect, 0.05, double.MaxValue);
