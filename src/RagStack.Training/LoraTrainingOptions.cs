@@ -1,0 +1,74 @@
+namespace RagStack.Training;
+
+/// <summary>Settings of one LoRA training run of the .NET trainer, with defaults that train small models (see each member).</summary>
+public sealed record LoraTrainingOptions
+{
+    /// <summary>Projections that can carry an adapter, by their PEFT names.</summary>
+    public static readonly IReadOnlyList<string> KnownModules = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"];
+
+    /// <summary>LoRA rank <c>r</c>: the inner width of each B·A update (PEFT's <c>r</c>).</summary>
+    public int Rank { get; init; } = 16;
+
+    /// <summary>LoRA alpha: the update is scaled by <c>Alpha / Rank</c> (PEFT's <c>lora_alpha</c>).</summary>
+    public double Alpha { get; init; } = 32;
+
+    /// <summary>Probability of zeroing an element of an adapter's input during training (PEFT's <c>lora_dropout</c>).</summary>
+    public double Dropout { get; init; } = 0.05;
+
+    /// <summary>Projections to adapt, by PEFT name (<see cref="KnownModules"/>).</summary>
+    public IReadOnlyList<string> TargetModules { get; init; } = ["q_proj", "v_proj"];
+
+    /// <summary>
+    /// Peak AdamW learning rate, decayed linearly to zero. 2e-3 rather than PEFT's usual 2e-4: the models this trainer can
+    /// afford on a CPU are tiny (tens of thousands to a few million weights) and see a few thousand steps at most, where
+    /// 2e-4 barely moves the adapter in a few minutes; measured on stories260K, 2e-3 lowers held-out loss steadily without diverging.
+    /// </summary>
+    public double LearningRate { get; init; } = 2e-3;
+
+    /// <summary>Passes over the training windows. 5 rather than PEFT's usual 3, for the same reason as <see cref="LearningRate"/>.</summary>
+    public int Epochs { get; init; } = 5;
+
+    /// <summary>Windows per micro-batch; the windows of a micro-batch are processed in parallel.</summary>
+    public int BatchSize { get; init; } = 4;
+
+    /// <summary>Micro-batches per optimizer step; a step's loss is the mean over every predicted token of its windows.</summary>
+    public int GradientAccumulation { get; init; } = 4;
+
+    /// <summary>Most tokens per training window; longer sequences are cut into consecutive windows of this length.</summary>
+    public int SequenceLength { get; init; } = 256;
+
+    /// <summary>AdamW's decoupled weight decay (0, the Hugging Face Trainer's default, turns it off).</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>Clip the global gradient norm of each step to this (the Hugging Face Trainer's 1.0); 0 turns clipping off.</summary>
+    public double MaxGradientNorm { get; init; } = 1.0;
+
+    /// <summary>Seed of the adapter initialisation, the window order and the dropout masks: the same seed and data give the same adapter.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that cannot train.</summary>
+    public void Validate()
+    {
+        Require(Rank > 0, $"Rank must be positive, not {Rank}");
+        Require(Alpha > 0 && double.IsFinite(Alpha), $"Alpha must be positive, not {Alpha}");
+        Require(Dropout is >= 0 and < 1, $"Dropout must be in [0, 1), not {Dropout}");
+        Require(TargetModules is { Count: > 0 }, $"TargetModules needs at least one of {string.Join(", ", KnownModules)}");
+        var unknown = TargetModules!.FirstOrDefault(m => !KnownModules.Contains(m));
+        Require(unknown is null, $"TargetModules: '{unknown}' is not a llama projection; use {string.Join(", ", KnownModules)}");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"LearningRate must be positive, not {LearningRate}");
+        Require(Epochs > 0, $"Epochs must be positive, not {Epochs}");
+        Require(BatchSize > 0, $"BatchSize must be positive, not {BatchSize}");
+        Require(GradientAccumulation > 0, $"GradientAccumulation must be positive, not {GradientAccumulation}");
+        Require(SequenceLength >= 2, $"SequenceLength must be at least 2 tokens, not {SequenceLength}");
+        Require(WeightDecay >= 0, $"WeightDecay must not be negative, not {WeightDecay}");
+        Require(MaxGradientNorm >= 0, $"MaxGradientNorm must not be negative, not {MaxGradientNorm}");
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException($"Invalid LoRA training options: {message}.");
+        }
+    }
+}

@@ -1,0 +1,3 @@
+global using RagStack.LlamaSharp.Tests;
+global using RagStack.LlamaSharp.Tests.Adapters;
+global using Xunit;
