@@ -72,10 +72,6 @@ app.Configure(config =>
             .WithExample("adapters", "import", "--peft", "out/peft-adapter", "--base", "stories260K.gguf", "--out", "harbour.gguf");
         adapters.AddCommand<AdaptersEvalCommand>("eval").WithDescription("Perplexity of a held-out text with and without an adapter, through llama.cpp.")
             .WithExample("adapters", "eval", "--base", "stories260K.gguf", "--adapter", "harbour.gguf", "--text", "corpora/harbour-tales/heldout/heldout.txt");
-    });
-    config.AddBranch("adapters", adapters =>
-    {
-        adapters.SetDescription("Import, train and evaluate LoRA adapters.");
         adapters.AddCommand<AdaptersTrainCommand>("train").WithDescription("Train a LoRA adapter on an index's text with the .NET trainer (small models).");
         adapters.AddCommand<AdaptersDatasetCommand>("dataset").WithDescription("Write an index's text as token ids (JSON lines) for the PEFT training script.");
     });
