@@ -42,9 +42,18 @@ public static class LoraTrainer
         ArgumentOutOfRangeException.ThrowIfLessThan(sequenceLength, 2);
         var frozen = FrozenLlama.Load(baseModel);
         var windows = Windows(sequences, sequenceLength, frozen.Shape.Vocabulary);
+        var model = ModelWith(frozen, adapter, sequenceLength);
+        var losses = new double[windows.Count];
+        Parallel.For(0, windows.Count, i => losses[i] = model.Loss(windows[i]));
+        return losses.Sum() / windows.Sum(w => w.Length - 1);
+    }
+
+    /// <summary>The base model with <paramref name="adapter"/>'s trained weights (none when null), as llama.cpp applies it at scale 1.</summary>
+    internal static LlamaLoraModel<float> ModelWith(FrozenLlama frozen, LoraTrainingResult? adapter, int maxPositions)
+    {
         var weights = adapter?.Weights ?? [];
         var rank = weights.Count > 0 ? weights[0].Rank : 1;
-        var model = new LlamaLoraModel<float>(frozen, [.. weights.Select(w => w.TargetModule).Distinct()], rank, adapter?.Alpha ?? 1, sequenceLength);
+        var model = new LlamaLoraModel<float>(frozen, [.. weights.Select(w => w.TargetModule).Distinct()], rank, adapter?.Alpha ?? 1, maxPositions);
         foreach (var mine in model.Adapters)
         {
             var trained = weights.First(w => w.Layer == mine.Layer && w.TargetModule == mine.Module);
@@ -52,9 +61,7 @@ public static class LoraTrainer
             trained.B.CopyTo(mine.B, 0);
         }
 
-        var losses = new double[windows.Count];
-        Parallel.For(0, windows.Count, i => losses[i] = model.Loss(windows[i]));
-        return losses.Sum() / windows.Sum(w => w.Length - 1);
+        return model;
     }
 
     /// <summary>Checks, without reading its weights, that <paramref name="baseModel"/> is a model this trainer can train, so a caller can refuse it before tokenizing anything.</summary>

@@ -19,11 +19,12 @@ public sealed record LoraTrainingOptions
     public IReadOnlyList<string> TargetModules { get; init; } = ["q_proj", "v_proj"];
 
     /// <summary>
-    /// Peak AdamW learning rate, decayed linearly to zero. 2e-3 rather than PEFT's usual 2e-4: the models this trainer can
-    /// afford on a CPU are tiny (tens of thousands to a few million weights) and see a few thousand steps at most, where
-    /// 2e-4 barely moves the adapter in a few minutes; measured on stories260K, 2e-3 lowers held-out loss steadily without diverging.
+    /// Peak AdamW learning rate, decayed linearly to zero. 5e-3 rather than PEFT's usual 2e-4: the models this trainer can
+    /// afford on a CPU are tiny and see a few hundred steps, where 2e-4 barely moves the adapter. Measured on stories260K with
+    /// the harbour-tales corpus (27k tokens, q_proj,v_proj, 5 epochs): held-out perplexity 10.45 → 7.85 at 2e-3 with
+    /// 4 accumulated micro-batches, 7.31 at 5e-3, 6.96 at 5e-3 without accumulation (these defaults).
     /// </summary>
-    public double LearningRate { get; init; } = 2e-3;
+    public double LearningRate { get; init; } = 5e-3;
 
     /// <summary>Passes over the training windows. 5 rather than PEFT's usual 3, for the same reason as <see cref="LearningRate"/>.</summary>
     public int Epochs { get; init; } = 5;
@@ -31,8 +32,12 @@ public sealed record LoraTrainingOptions
     /// <summary>Windows per micro-batch; the windows of a micro-batch are processed in parallel.</summary>
     public int BatchSize { get; init; } = 4;
 
-    /// <summary>Micro-batches per optimizer step; a step's loss is the mean over every predicted token of its windows.</summary>
-    public int GradientAccumulation { get; init; } = 4;
+    /// <summary>
+    /// Micro-batches per optimizer step; a step's loss is the mean over every predicted token of its windows. 1 rather than
+    /// PEFT's usual 4: a small corpus gives only tens of steps at 16 windows a step, and more, smaller steps trained better
+    /// (see <see cref="LearningRate"/>).
+    /// </summary>
+    public int GradientAccumulation { get; init; } = 1;
 
     /// <summary>Most tokens per training window; longer sequences are cut into consecutive windows of this length.</summary>
     public int SequenceLength { get; init; } = 256;

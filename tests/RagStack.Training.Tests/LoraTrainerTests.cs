@@ -122,6 +122,7 @@ public sealed class LoraTrainerTests(ITestOutputHelper output) : IDisposable
 
         Assert.Contains(GgufFile.Read(q8).Tensors, t => t.Type == GgufTensorType.Q8_0);
         var largest = exact.Max(Math.Abs);
+        output.WriteLine($"max |Q8_0 − F32| = {quantized.Zip(exact).Max(p => Math.Abs(p.First - p.Second)):E2} on logits up to {largest:F2}");
         Assert.All(quantized.Zip(exact), pair => Assert.InRange(Math.Abs(pair.First - pair.Second), 0, 0.05 * largest));
     }
 

@@ -29,14 +29,14 @@ internal readonly record struct CausalAttention(int Heads, int KvHeads, int Head
                 var p = probabilities.Slice(((h * rows) + t) * rows, t + 1);
                 for (var s = 0; s <= t; s++)
                 {
-                    p[s] = TensorPrimitives.Dot(query, k.Slice((s * kvWidth) + (kvHead * d), d)) * scale;
+                    p[s] = Vectors.Dot(query, k.Slice((s * kvWidth) + (kvHead * d), d)) * scale;
                 }
 
                 TensorPrimitives.SoftMax(p, p);
                 var target = output.Slice((t * qWidth) + (h * d), d);
                 for (var s = 0; s <= t; s++)
                 {
-                    TensorPrimitives.MultiplyAdd(v.Slice((s * kvWidth) + (kvHead * d), d), p[s], target, target);
+                    Vectors.AddScaled(v.Slice((s * kvWidth) + (kvHead * d), d), p[s], target);
                 }
             }
         }
@@ -61,13 +61,13 @@ internal readonly record struct CausalAttention(int Heads, int KvHeads, int Head
                 for (var s = 0; s <= t; s++)
                 {
                     var kv = (s * kvWidth) + (kvHead * d);
-                    dScore[s] = TensorPrimitives.Dot(gradient, v.Slice(kv, d));
+                    dScore[s] = Vectors.Dot(gradient, v.Slice(kv, d));
                     var dValue = dv.Slice(kv, d);
-                    TensorPrimitives.MultiplyAdd(gradient, p[s], dValue, dValue);
+                    Vectors.AddScaled(gradient, p[s], dValue);
                 }
 
                 // Softmax backward: ds = p · (dp − Σ p · dp), then the 1/sqrt(d) scale of the scores.
-                var weighted = TensorPrimitives.Dot(p, dScore);
+                var weighted = Vectors.Dot(p, dScore);
                 TensorPrimitives.Subtract(dScore, weighted, dScore);
                 TensorPrimitives.Multiply(dScore, p, dScore);
                 TensorPrimitives.Multiply(dScore, scale, dScore);
@@ -77,9 +77,9 @@ internal readonly record struct CausalAttention(int Heads, int KvHeads, int Head
                 for (var s = 0; s <= t; s++)
                 {
                     var kv = (s * kvWidth) + (kvHead * d);
-                    TensorPrimitives.MultiplyAdd(k.Slice(kv, d), dScore[s], dQuery, dQuery);
+                    Vectors.AddScaled(k.Slice(kv, d), dScore[s], dQuery);
                     var dKey = dk.Slice(kv, d);
-                    TensorPrimitives.MultiplyAdd(query, dScore[s], dKey, dKey);
+                    Vectors.AddScaled(query, dScore[s], dKey);
                 }
             }
         }

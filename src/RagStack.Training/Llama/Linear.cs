@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace RagStack.Training.Llama;
 
@@ -17,7 +16,7 @@ internal static class Linear
             var target = y.Slice(r * outputs, outputs);
             for (var o = 0; o < outputs; o++)
             {
-                target[o] = TensorPrimitives.Dot(weight.Slice(o * inputs, inputs), row);
+                target[o] = Vectors.Dot(weight.Slice(o * inputs, inputs), row);
             }
         }
     }
@@ -35,7 +34,7 @@ internal static class Linear
             {
                 if (gradient[o] != T.Zero)
                 {
-                    TensorPrimitives.MultiplyAdd(weight.Slice(o * inputs, inputs), gradient[o], target, target);
+                    Vectors.AddScaled(weight.Slice(o * inputs, inputs), gradient[o], target);
                 }
             }
         }
@@ -55,7 +54,7 @@ internal static class Linear
                 if (g != T.Zero)
                 {
                     var target = dWeight.Slice(o * inputs, inputs);
-                    TensorPrimitives.MultiplyAdd(row, g, target, target);
+                    Vectors.AddScaled(row, g, target);
                 }
             }
         }

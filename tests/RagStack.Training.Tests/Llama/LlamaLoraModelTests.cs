@@ -80,12 +80,7 @@ public sealed class LlamaLoraModelTests(ITestOutputHelper output) : IDisposable
         result.Save(adapter, "test");
 
         Assert.All(result.Weights, w => Assert.Contains(w.B, b => b != 0));
-        var model = LoraTrainer.CreateModel(FrozenLlama.Load(path), options);
-        foreach (var (trained, weights) in model.Adapters.Zip(result.Weights))
-        {
-            weights.A.CopyTo(trained.A, 0);
-            weights.B.CopyTo(trained.B, 0);
-        }
+        var model = LoraTrainer.ModelWith(FrozenLlama.Load(path), result, options.SequenceLength);
 
         var ours = LogitRows.Split(model.Logits(Tokens), Tokens.Length);
         var plain = LlamaLogits.Evaluate(path, Tokens);
@@ -110,12 +105,7 @@ public sealed class LlamaLoraModelTests(ITestOutputHelper output) : IDisposable
         var result = LoraTrainer.Train(path, [tokens], options);
         var adapter = _folder.Path("stories-lora.gguf");
         result.Save(adapter, "stories-test");
-        var model = LoraTrainer.CreateModel(FrozenLlama.Load(path), options);
-        foreach (var (trained, weights) in model.Adapters.Zip(result.Weights))
-        {
-            weights.A.CopyTo(trained.A, 0);
-            weights.B.CopyTo(trained.B, 0);
-        }
+        var model = LoraTrainer.ModelWith(FrozenLlama.Load(path), result, options.SequenceLength);
 
         var ours = LogitRows.Split(model.Logits(tokens), tokens.Length);
         var adapted = LlamaLogits.Evaluate(path, tokens, adapter, scale: 1);
