@@ -6,6 +6,9 @@ namespace RagStack.LlamaSharp.Adapters;
 /// <summary>Writes the GGUF LoRA file llama.cpp loads beside its base model: <c>general.type = adapter</c>, <c>adapter.type = lora</c>, <c>adapter.lora.alpha</c> and a <c>lora_a</c>/<c>lora_b</c> pair per adapted projection.</summary>
 public static class LoraAdapterFile
 {
+    /// <summary>The projections a llama LoRA can adapt, by PEFT name, in llama.cpp's tensor order.</summary>
+    public static IReadOnlyList<string> TargetModules { get; } = [.. LlamaProjections.PeftNames];
+
     /// <summary>Writes <paramref name="weights"/> to <paramref name="path"/> through a temporary file, in llama.cpp's block and tensor order.</summary>
     /// <exception cref="ArgumentException">A projection is unknown, listed twice, or its matrices do not have the sizes its record states.</exception>
     public static void Write(string path, string architecture, string name, float alpha, IReadOnlyList<LoraWeights> weights)
