@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using RagStack.LlamaSharp;
 using RagStack.ModelHost.Models;
 
@@ -23,7 +24,10 @@ public static class ModelHostServiceCollectionExtensions
                 return true;
             })
             .ValidateOnStart();
-        services.AddOptions<LlamaModelOptions>().BindConfiguration(ModelHostOptions.Section);
+        // The host's options own the model path, so a missing one is reported by its setting's name.
+        services.AddOptions<LlamaModelOptions>()
+            .BindConfiguration(ModelHostOptions.Section)
+            .Configure<IOptions<ModelHostOptions>>((model, host) => model.ModelPath = host.Value.ModelPath);
         services.AddRagStackLlamaChat();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ServedModels>();

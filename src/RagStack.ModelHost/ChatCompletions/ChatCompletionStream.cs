@@ -38,7 +38,7 @@ internal sealed class ChatCompletionStream(CompletionHeader header, IAsyncEnumer
                 usage = update.Contents.OfType<UsageContent>().LastOrDefault()?.Details ?? usage;
             }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             // The status line has gone out: the error can only travel as an event, as OpenAI sends it.
             ModelHostLog.StreamFailed(logger, e, header.Id);
