@@ -1,9 +1,5 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using RagStack.LlamaSharp;
 using RagStack.LlamaSharp.Gguf;
 
@@ -39,21 +35,14 @@ public sealed class ModelHostFixture : IAsyncLifetime
         SyntheticLlama.Write(ModelPath, Spec);
         TestAdapters.Write(AdapterPath, Spec, seed: 7);
 
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        _app = await TestHost.StartAsync(new Dictionary<string, string?>
         {
             ["RagStack:ModelHost:ModelPath"] = ModelPath,
             ["RagStack:ModelHost:ContextLength"] = $"{ContextLength}",
             ["RagStack:ModelHost:Threads"] = "2",
             [$"RagStack:ModelHost:Adapters:{Adapter}"] = AdapterPath,
         });
-        builder.Services.AddRagStackModelHost();
-        _app = builder.Build();
-        _app.MapModelHostApi();
-        await _app.StartAsync();
-        BaseAddress = new Uri(_app.Urls.Single());
+        BaseAddress = TestHost.AddressOf(_app);
 
         Direct = LlamaChatClient.Load(new LlamaModelOptions { ModelPath = ModelPath, ContextLength = ContextLength, Threads = 2 });
         Direct.Adapters.Add(Adapter, AdapterPath);
