@@ -17,7 +17,7 @@ internal static class ChatCompletionsApi
             .WithName("CreateChatCompletion")
             .WithSummary("Answers a chat in OpenAI's format, whole or streamed as server-sent events.");
 
-    internal static async Task<IResult> CompleteAsync(HttpRequest http, ServedModels models, TimeProvider clock, ILogger<ServedModels> logger, CancellationToken cancellationToken)
+    internal static async Task<IResult> CompleteAsync(HttpRequest http, ServedModels models, TimeProvider clock, ILogger<ChatCompletionStream> logger, CancellationToken cancellationToken)
     {
         ChatCompletionRequest? request;
         try
