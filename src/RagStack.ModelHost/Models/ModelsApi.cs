@@ -8,10 +8,9 @@ internal static class ModelsApi
             .WithName("ListModels")
             .WithSummary("Lists the base model and one 'base+adapter' id per loaded LoRA adapter.");
 
-    internal static IResult List(ServedModels models, TimeProvider clock)
+    internal static IResult List(ServedModels models)
     {
-        var created = clock.GetUtcNow().ToUnixTimeSeconds();
-        var list = new ModelList([.. models.Ids.Select(id => new ModelCard(id, created))]);
+        var list = new ModelList([.. models.Ids.Select(id => new ModelCard(id, models.LoadedAt))]);
         return TypedResults.Json(list, ModelHostJson.Default.ModelList);
     }
 }

@@ -8,13 +8,16 @@ namespace RagStack.ModelHost.Models;
 /// The model ids this host answers to: the base model, and <c>base+adapter</c> for each loaded LoRA adapter. Loads the
 /// configured adapters when the host starts.
 /// </summary>
-internal sealed class ServedModels(LlamaChatClient client, IOptions<ModelHostOptions> options, ILogger<ServedModels> logger) : IHostedService
+internal sealed class ServedModels(LlamaChatClient client, IOptions<ModelHostOptions> options, TimeProvider clock, ILogger<ServedModels> logger) : IHostedService
 {
     /// <summary>Separates the base model id from the adapter name in a model id.</summary>
     public const string AdapterSeparator = "+";
 
     /// <summary>The id of the base model.</summary>
     public string BaseId { get; } = options.Value.BaseModelId;
+
+    /// <summary>When the host loaded the model and its adapters, as Unix seconds (the models' <c>created</c>).</summary>
+    public long LoadedAt { get; private set; }
 
     /// <summary>The client every request is answered by.</summary>
     public IChatClient Client => client;
@@ -56,6 +59,7 @@ internal sealed class ServedModels(LlamaChatClient client, IOptions<ModelHostOpt
             }
         }
 
+        LoadedAt = clock.GetUtcNow().ToUnixTimeSeconds();
         ModelHostLog.Serving(logger, string.Join(", ", Ids), options.Value.ModelPath, client.ChatTemplate, client.ContextLength);
         return Task.CompletedTask;
     }

@@ -17,6 +17,7 @@ public sealed class ModelsApiTests(ModelHostFixture host)
 
         Assert.Equal([ModelHostFixture.BaseId, ModelHostFixture.AdapterId], models.Select(m => m.Id));
         Assert.All(models, m => Assert.Equal("ragstack", m.OwnedBy));
+        Assert.All(models, m => Assert.InRange(m.CreatedAt, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow));
     }
 
     [Fact]
