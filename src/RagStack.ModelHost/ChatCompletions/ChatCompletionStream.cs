@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
+using RagStack.ModelHost.Errors;
 
 namespace RagStack.ModelHost.ChatCompletions;
 
@@ -42,7 +42,7 @@ internal sealed class ChatCompletionStream(CompletionHeader header, IAsyncEnumer
         {
             // The status line has gone out: the error can only travel as an event, as OpenAI sends it.
             ModelHostLog.StreamFailed(logger, e, header.Id);
-            var error = new Errors.OpenAiError(new Errors.OpenAiErrorDetail(e.Message, "server_error", null, null));
+            var error = new OpenAiError(new OpenAiErrorDetail(e.Message, "server_error", null, null));
             await WriteEventAsync(response, JsonSerializer.SerializeToUtf8Bytes(error, ModelHostJson.Default.OpenAiError), cancellationToken);
             return;
         }
