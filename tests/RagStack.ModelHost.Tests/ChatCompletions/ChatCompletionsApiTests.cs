@@ -95,6 +95,22 @@ public sealed class ChatCompletionsApiTests(ModelHostFixture host)
     }
 
     [Fact]
+    public async Task A_seeded_sampled_completion_equals_the_local_client_reply_with_the_same_seed()
+    {
+        var expected = await host.DirectReplyAsync(Prompt, new AI.ChatOptions { Temperature = 1.2f, TopP = 0.9f, Seed = 42, MaxOutputTokens = 30 });
+        var greedy = await host.DirectReplyAsync(Prompt, DirectGreedy());
+
+        ChatCompletion completion = await Client(ModelHostFixture.BaseId).CompleteChatAsync(
+            [new UserChatMessage(Prompt)],
+#pragma warning disable OPENAI001 // Seed is marked experimental in the SDK.
+            new ChatCompletionOptions { Temperature = 1.2f, TopP = 0.9f, Seed = 42, MaxOutputTokenCount = 30 });
+#pragma warning restore OPENAI001
+
+        Assert.NotEqual(greedy.Text, expected.Text);
+        Assert.Equal(expected.Text, TextOf(completion));
+    }
+
+    [Fact]
     public async Task A_stop_sequence_ends_the_reply_before_it()
     {
         var free = (await host.DirectReplyAsync(Prompt, DirectGreedy(40))).Text;

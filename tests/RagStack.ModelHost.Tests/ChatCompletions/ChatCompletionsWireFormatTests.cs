@@ -60,6 +60,19 @@ public sealed class ChatCompletionsWireFormatTests(ModelHostFixture host) : IDis
         Assert.Equal("messages[0].role", (await ErrorOf(response)).GetProperty("param").GetString());
     }
 
+    [Theory]
+    [InlineData("\"temperature\": 3", "temperature")]
+    [InlineData("\"top_p\": 0", "top_p")]
+    [InlineData("\"max_tokens\": 0", "max_tokens")]
+    [InlineData("\"max_completion_tokens\": -1", "max_completion_tokens")]
+    public async Task A_setting_out_of_range_is_a_400_naming_it(string setting, string param)
+    {
+        using var response = await PostAsync($$"""{"model": "synthetic", "messages": [{"role": "user", "content": "Hi"}], {{setting}}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(param, (await ErrorOf(response)).GetProperty("param").GetString());
+    }
+
     [Fact]
     public async Task Content_as_text_parts_and_stop_as_one_string_are_read()
     {
