@@ -75,6 +75,27 @@ public sealed class ChatCompletionsApiTests(ModelHostFixture host)
     }
 
     [Fact]
+    public async Task Concurrent_requests_for_the_base_model_and_its_adapter_each_get_their_own_reply()
+    {
+        string[] prompts = ["The dog ran fast.", "Sue liked to sing.", "Ben saw a bird."];
+        var jobs = prompts.SelectMany(p => new[] { (Prompt: p, Adapter: (string?)null), (Prompt: p, Adapter: ModelHostFixture.Adapter) }).ToList();
+        var expected = new List<string>();
+        foreach (var (prompt, adapter) in jobs)
+        {
+            expected.Add((await host.DirectReplyAsync(prompt, adapter is null ? DirectGreedy() : DirectGreedy().WithAdapter(adapter))).Text);
+        }
+
+        var replies = await Task.WhenAll(jobs.Select(async job =>
+        {
+            var model = job.Adapter is null ? ModelHostFixture.BaseId : ModelHostFixture.AdapterId;
+            ChatCompletion completion = await Client(model).CompleteChatAsync([new UserChatMessage(job.Prompt)], Greedy());
+            return TextOf(completion);
+        }));
+
+        Assert.Equal(expected, replies);
+    }
+
+    [Fact]
     public async Task A_system_message_and_earlier_turns_reach_the_model()
     {
         AI.ChatMessage[] direct =
