@@ -11,7 +11,7 @@ namespace RagStack.Api.Problems;
 /// and names the configured domains, a question that does not fit the model's window is 400, bad arguments and unreadable bodies are 400.
 /// Anything else is left to the default handler (500, no details).
 /// </summary>
-internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+internal sealed class ProblemExceptionHandler : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -20,8 +20,9 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
             return false;
         }
 
-        httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+        // Written as JSON whatever the request accepts: a client that asked for text/event-stream still gets a readable error.
+        await TypedResults.Problem(problem).ExecuteAsync(httpContext);
+        return true;
     }
 
     /// <summary>The problem an exception stands for; null when it is not one a caller can fix.</summary>
