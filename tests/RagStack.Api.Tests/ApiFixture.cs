@@ -11,7 +11,7 @@ namespace RagStack.Api.Tests;
 /// documents ingested through the real pipeline: a gardening note in <c>default</c> and a contract in <c>contracts</c>,
 /// the index of the configured domain <c>legal</c>.
 /// </summary>
-public sealed class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
+public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string GardeningDocument = "tomatoes.md";
     public const string ContractDocument = "lease.md";
