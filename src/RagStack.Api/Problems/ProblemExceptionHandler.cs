@@ -42,7 +42,11 @@ internal sealed class ProblemExceptionHandler : IExceptionHandler
             Title = "Invalid request",
             Detail = e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message,
         },
-        ArgumentException e => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Invalid request", Detail = e.Message },
+        ArgumentException e => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Invalid request", Detail = WithoutParameterName(e) },
         _ => null,
     };
+
+    // The parameter is one of our methods', not a field of the request; naming it would only confuse the caller.
+    private static string WithoutParameterName(ArgumentException e) =>
+        e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
 }

@@ -90,4 +90,15 @@ public sealed class SearchApiTests(ApiFixture api)
 
         AssertProblem(response, body, 404, "configured: garden, legal");
     }
+
+    [Fact]
+    public async Task A_query_longer_than_the_embedding_model_reads_is_a_bad_request_saying_to_shorten_it()
+    {
+        var query = string.Join(' ', Enumerable.Repeat("tomato watering schedule", 600));
+
+        var (response, body) = await PostAsync(api.CreateClient(), "/api/search", new { query });
+
+        AssertProblem(response, body, 400, "Shorten the query.");
+        Assert.DoesNotContain("(Parameter", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
 }
