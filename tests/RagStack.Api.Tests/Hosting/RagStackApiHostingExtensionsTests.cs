@@ -1,6 +1,10 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using static RagStack.Api.Tests.ApiClient;
 
 namespace RagStack.Api.Tests.Hosting;
@@ -43,5 +47,37 @@ public sealed class RagStackApiHostingExtensionsTests(ApiFixture api)
     public void The_service_uses_the_configured_data_folder()
     {
         Assert.True(File.Exists(Path.Combine(api.DataDirectory, "ragstack.json")));
+    }
+
+    [Fact]
+    public void Without_a_configured_url_the_service_listens_on_loopback_only() =>
+        Assert.Equal(RagStackApiHostingExtensions.DefaultUrl, api.Services.GetRequiredService<IConfiguration>()[WebHostDefaults.ServerUrlsKey]);
+
+    [Fact]
+    public async Task Domains_in_the_folder_settings_file_are_served_and_the_host_configuration_wins()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "ragstack-api-domains-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "ragstack.json"), """
+            {"EmbeddingModel": "ArcticXs", "RagStack": {"Domains": {"hr": {"Index": "people"}, "legal": {"Index": "folder-contracts"}}}}
+            """);
+        try
+        {
+            await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+                .UseSetting("RagStack:DataDirectory", folder)
+                .UseSetting("RagStack:Domains:legal:Index", "host-contracts"));
+            var client = factory.CreateClient();
+
+            var (unknown, problem) = await PostAsync(client, "/api/search", new { query = "leave", domain = "medical" });
+            var (legal, body) = await PostAsync(client, "/api/search", new { query = "leave", domain = "legal" });
+
+            AssertProblem(unknown, problem, 404, "configured: hr, legal");
+            legal.EnsureSuccessStatusCode();
+            Assert.Equal("host-contracts", body.GetProperty("index").GetString());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }
