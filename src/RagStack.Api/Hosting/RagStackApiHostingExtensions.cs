@@ -42,7 +42,10 @@ public static class RagStackApiHostingExtensions
         ListenOnLoopbackUnlessConfigured(builder);
 
         var services = builder.Services;
-        services.AddOptions<RagStackApiOptions>().BindConfiguration(RagStackApiOptions.Section);
+        services.AddOptions<RagStackApiOptions>()
+            .BindConfiguration(RagStackApiOptions.Section)
+            .Validate(o => o.Model.Path is not { Length: > 0 } path || File.Exists(path), $"RagStack:Model:Path names no file; set it to a GGUF model, or leave it out for extractive answers.")
+            .ValidateOnStart();
         services.AddRagStackEmbeddedStore(o => o.DataDirectory = folder.Path);
         services.AddRagStackOnnxEmbeddings(o => o.Model = folder.EmbeddingModel);
         if (settings.Model.Path is { Length: > 0 } modelPath)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using static RagStack.Api.Tests.ApiClient;
 
 namespace RagStack.Api.Tests.Hosting;
@@ -74,6 +75,25 @@ public sealed class RagStackApiHostingExtensionsTests(ApiFixture api)
             AssertProblem(unknown, problem, 404, "configured: hr, legal");
             legal.EnsureSuccessStatusCode();
             Assert.Equal("host-contracts", body.GetProperty("index").GetString());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_model_path_that_names_no_file_stops_the_service_at_start()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "ragstack-api-model-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+                .UseSetting("RagStack:DataDirectory", folder)
+                .UseSetting("RagStack:Model:Path", Path.Combine(folder, "missing.gguf")));
+
+            var e = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+            Assert.Contains("RagStack:Model:Path names no file", e.Message, StringComparison.Ordinal);
         }
         finally
         {
