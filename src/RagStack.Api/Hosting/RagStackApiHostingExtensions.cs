@@ -23,6 +23,8 @@ public static class RagStackApiHostingExtensions
     /// <summary>The address the service listens on when no URL is configured: loopback only, as there are no API keys yet.</summary>
     public const string DefaultUrl = "http://127.0.0.1:5180";
 
+    private const string DomainsSection = "RagStack:Domains";
+
     /// <summary>
     /// Adds the RAG service: the data folder's embedded store (<see cref="RagStackApiOptions.DataDirectory"/>), ONNX
     /// embeddings of the folder's model, ingestion, retrieval and answering, a llama.cpp generator when
@@ -44,7 +46,7 @@ public static class RagStackApiHostingExtensions
         var services = builder.Services;
         services.AddOptions<RagStackApiOptions>()
             .BindConfiguration(RagStackApiOptions.Section)
-            .Validate(o => o.Model.Path is not { Length: > 0 } path || File.Exists(path), $"RagStack:Model:Path names no file; set it to a GGUF model, or leave it out for extractive answers.")
+            .Validate(o => o.Model.Path is not { Length: > 0 } path || File.Exists(path), "RagStack:Model:Path names no file; set it to a GGUF model, or leave it out for extractive answers.")
             .ValidateOnStart();
         services.AddRagStackEmbeddedStore(o => o.DataDirectory = folder.Path);
         services.AddRagStackOnnxEmbeddings(o => o.Model = folder.EmbeddingModel);
@@ -54,7 +56,7 @@ public static class RagStackApiHostingExtensions
         }
 
         var configuration = builder.Configuration;
-        services.AddRagStack(domains: d => configuration.GetSection(DomainsSection).Bind(d));
+        services.AddRagStack(domains: d => BindDomains(configuration, d));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         // An unreadable body reaches the exception handler, which says what was wrong, instead of an empty 400.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -82,7 +84,21 @@ public static class RagStackApiHostingExtensions
         return app;
     }
 
-    internal const string DomainsSection = "RagStack:Domains";
+    /// <summary>
+    /// Binds <c>RagStack:Domains</c>; a misspelt setting (<c>Adaptor</c>) fails the start by name rather than answering
+    /// silently with the base model.
+    /// </summary>
+    private static void BindDomains(IConfiguration configuration, DomainsOptions domains)
+    {
+        try
+        {
+            configuration.GetSection(DomainsSection).Bind(domains, o => o.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException e) when (e.InnerException is { } inner)
+        {
+            throw new InvalidDataException($"{DomainsSection}: {inner.Message}", e);
+        }
+    }
 
     private static void ListenOnLoopbackUnlessConfigured(WebApplicationBuilder builder)
     {

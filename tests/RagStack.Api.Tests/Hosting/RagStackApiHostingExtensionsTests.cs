@@ -100,4 +100,23 @@ public sealed class RagStackApiHostingExtensionsTests(ApiFixture api)
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task A_misspelt_domain_setting_stops_the_service_at_start_naming_it()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "ragstack-api-domain-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+                .UseSetting("RagStack:DataDirectory", folder)
+                .UseSetting("RagStack:Domains:legal:Adaptor", "legal.gguf"));
+
+            var e = Assert.Throws<InvalidDataException>(() => factory.CreateClient());
+            Assert.Contains("Adaptor", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
