@@ -46,17 +46,7 @@ public sealed class AskApiTests(ApiFixture api)
         var client = api.CreateClient();
         var (_, json) = await PostAsync(client, "/api/ask", new { question = Question });
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/ask") { Content = JsonContent.Create(new { question = Question }) };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        response.EnsureSuccessStatusCode();
-        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-
-        var events = new List<ServerSentEvent>();
-        await foreach (var e in ServerSentEvents.ReadAsync(await response.Content.ReadAsStreamAsync()))
-        {
-            events.Add(e);
-        }
+        var events = await AskStreamingAsync(client, new { question = Question });
 
         var names = events.Select(e => e.Name).ToList();
         var tokens = names.TakeWhile(n => n == "token").Count();

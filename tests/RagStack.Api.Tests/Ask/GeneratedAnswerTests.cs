@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -34,16 +32,7 @@ public sealed class GeneratedAnswerTests(GeneratingApiFixture api) : IClassFixtu
     [Fact]
     public async Task A_generated_answer_streams_the_model_tokens_then_sources_then_done()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/ask") { Content = JsonContent.Create(new { question = Question, maxTokens = 12, temperature = 0 }) };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-        using var response = await api.CreateClient().SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        response.EnsureSuccessStatusCode();
-
-        var events = new List<ServerSentEvent>();
-        await foreach (var e in ServerSentEvents.ReadAsync(await response.Content.ReadAsStreamAsync()))
-        {
-            events.Add(e);
-        }
+        var events = await AskStreamingAsync(api.CreateClient(), new { question = Question, maxTokens = 12, temperature = 0 });
 
         var names = events.Select(e => e.Name).ToList();
         var tokens = names.TakeWhile(n => n == "token").Count();

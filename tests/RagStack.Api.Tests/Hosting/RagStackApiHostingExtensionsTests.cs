@@ -85,34 +85,36 @@ public sealed class RagStackApiHostingExtensionsTests(ApiFixture api)
     [Fact]
     public async Task A_model_path_that_names_no_file_stops_the_service_at_start()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "ragstack-api-model-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
-                .UseSetting("RagStack:DataDirectory", folder)
-                .UseSetting("RagStack:Model:Path", Path.Combine(folder, "missing.gguf")));
+        var e = await StartFailureAsync<OptionsValidationException>(("RagStack:Model:Path", Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "missing.gguf")));
 
-            var e = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
-            Assert.Contains("RagStack:Model:Path names no file", e.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        Assert.Contains("RagStack:Model:Path names no file", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_misspelt_domain_setting_stops_the_service_at_start_naming_it()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "ragstack-api-domain-" + Guid.NewGuid().ToString("N"));
+        var e = await StartFailureAsync<InvalidDataException>(("RagStack:Domains:legal:Adaptor", "legal.gguf"));
+
+        Assert.Contains("'Adaptor'", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Starts the service on a fresh data folder with <paramref name="settings"/> and returns the exception that stopped it.</summary>
+    private static async Task<TException> StartFailureAsync<TException>(params (string Key, string Value)[] settings)
+        where TException : Exception
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "ragstack-api-start-" + Guid.NewGuid().ToString("N"));
         try
         {
-            await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
-                .UseSetting("RagStack:DataDirectory", folder)
-                .UseSetting("RagStack:Domains:legal:Adaptor", "legal.gguf"));
+            await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+            {
+                b.UseSetting("RagStack:DataDirectory", folder);
+                foreach (var (key, value) in settings)
+                {
+                    b.UseSetting(key, value);
+                }
+            });
 
-            var e = Assert.Throws<InvalidDataException>(() => factory.CreateClient());
-            Assert.Contains("Adaptor", e.Message, StringComparison.Ordinal);
+            return Assert.Throws<TException>(() => factory.CreateClient());
         }
         finally
         {
