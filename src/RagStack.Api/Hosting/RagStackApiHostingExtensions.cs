@@ -1,0 +1,115 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.DependencyInjection;
+using RagStack.Api.Ask;
+using RagStack.Api.Hosting;
+using RagStack.Api.Problems;
+using RagStack.Api.Search;
+using RagStack.Domains;
+using RagStack.LlamaSharp;
+using RagStack.Onnx;
+using RagStack.Storage.Embedded;
+
+namespace RagStack.Api;
+
+/// <summary>Composes and maps the RAG service on the embedded defaults.</summary>
+public static class RagStackApiHostingExtensions
+{
+    /// <summary>The address the service listens on when no URL is configured: loopback only, as there are no API keys yet.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5180";
+
+    private const string DomainsSection = "RagStack:Domains";
+
+    /// <summary>
+    /// Adds the RAG service: the data folder's embedded store (<see cref="RagStackApiOptions.DataDirectory"/>), ONNX
+    /// embeddings of the folder's model, ingestion, retrieval and answering, a llama.cpp generator when
+    /// <c>RagStack:Model:Path</c> is set (else extractive answers), domains from <c>RagStack:Domains</c>, problem details,
+    /// the OpenAPI document and health checks. Without a configured URL it listens on <see cref="DefaultUrl"/> (loopback).
+    /// </summary>
+    public static WebApplicationBuilder AddRagStackApi(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var settings = builder.Configuration.GetSection(RagStackApiOptions.Section).Get<RagStackApiOptions>() ?? new RagStackApiOptions();
+        var folder = DataFolderSettings.Open(DataFolderSettings.Resolve(settings.DataDirectory));
+
+        // The folder's settings file is read first, so the host's own configuration (appsettings, environment) wins.
+        var folderSettings = new JsonConfigurationSource { Path = folder.SettingsFile, Optional = true, ReloadOnChange = false };
+        folderSettings.ResolveFileProvider();
+        builder.Configuration.Sources.Insert(0, folderSettings);
+        ListenOnLoopbackUnlessConfigured(builder);
+
+        var services = builder.Services;
+        services.AddOptions<RagStackApiOptions>()
+            .BindConfiguration(RagStackApiOptions.Section)
+            .Validate(o => o.Model.Path is not { Length: > 0 } path || File.Exists(path), "RagStack:Model:Path names no file; set it to a GGUF model, or leave it out for extractive answers.")
+            .ValidateOnStart();
+        services.AddRagStackEmbeddedStore(o => o.DataDirectory = folder.Path);
+        services.AddRagStackOnnxEmbeddings(o => o.Model = folder.EmbeddingModel);
+        if (settings.Model.Path is { Length: > 0 } modelPath)
+        {
+            services.AddRagStackLlamaChat(o => o.ModelPath = Path.GetFullPath(modelPath));
+        }
+
+        var configuration = builder.Configuration;
+        services.AddRagStack(domains: d => BindDomains(configuration, d));
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        // An unreadable body reaches the exception handler, which says what was wrong, instead of an empty 400.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddOpenApi();
+        services.AddHealthChecks();
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps the service's endpoints: <c>POST /api/search</c>, <c>POST /api/ask</c>, the OpenAPI document at
+    /// <c>/openapi/v1.json</c> and <c>/health</c>; errors are answered as RFC 7807 problem details.
+    /// </summary>
+    public static WebApplication MapRagStackApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapHealthChecks("/health");
+        var api = app.MapGroup("/api");
+        api.MapSearchApi();
+        api.MapAskApi();
+        return app;
+    }
+
+    /// <summary>
+    /// Binds <c>RagStack:Domains</c>; a misspelt setting (<c>Adaptor</c>) fails the start by name rather than answering
+    /// silently with the base model.
+    /// </summary>
+    private static void BindDomains(IConfiguration configuration, DomainsOptions domains)
+    {
+        try
+        {
+            configuration.GetSection(DomainsSection).Bind(domains, o => o.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException e) when (e.InnerException is { } inner)
+        {
+            throw new InvalidDataException($"{DomainsSection}: {inner.Message}", e);
+        }
+    }
+
+    private static void ListenOnLoopbackUnlessConfigured(WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var configured = configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 }
+            || configuration[WebHostDefaults.HttpPortsKey] is { Length: > 0 }
+            || configuration[WebHostDefaults.HttpsPortsKey] is { Length: > 0 }
+            || configuration.GetSection("Kestrel:Endpoints").Exists();
+        if (!configured)
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+    }
+}
