@@ -34,7 +34,7 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
         _draftWeights = draftWeights;
         _draftContext = draftContext;
         ContextLength = contextLength;
-        _formatter = ChatPromptFormatter.Create(weights.NativeHandle, options.ChatTemplate);
+        _formatter = ChatPromptFormatter.Create(weights.NativeHandle, options.ModelPath, options.ChatTemplate);
         var draft = draftContext is null ? null : new DraftModel(draftContext, options.DraftTokens, options.BatchSize);
         DecodeScheduler? scheduler = null;
         Adapters = new AdapterRegistry(weights.NativeHandle, options.ModelPath, name => scheduler!.RemoveAdapterAsync(name));

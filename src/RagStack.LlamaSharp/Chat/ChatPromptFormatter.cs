@@ -36,7 +36,7 @@ internal sealed class ChatPromptFormatter
     public bool UsesTranscript => _templateName is null && Description.StartsWith("transcript", StringComparison.Ordinal);
 
     /// <summary>Chooses the template: an explicit built-in name, else the model's own, else the transcript.</summary>
-    public static ChatPromptFormatter Create(SafeLlamaModelHandle model, string? templateOverride)
+    public static ChatPromptFormatter Create(SafeLlamaModelHandle model, string modelPath, string? templateOverride)
     {
         if (templateOverride is not null)
         {
@@ -45,7 +45,9 @@ internal sealed class ChatPromptFormatter
             return forced;
         }
 
-        if (model.MetadataValueByKey("tokenizer.chat_template") is not { Length: > 0 })
+        // Read from the file with our own GGUF reader: LLamaSharp's MetadataValueByKey sometimes returned nothing while other
+        // models were loading on other threads, which silently switched a templated model to the transcript.
+        if (!Gguf.GgufFile.Read(modelPath).Metadata.TryGetValue("tokenizer.chat_template", out var template) || template.Type != Gguf.GgufValueType.String || template.AsString().Length == 0)
         {
             return new ChatPromptFormatter(model, null, "transcript (the model has no chat template)");
         }
