@@ -1,3 +1,4 @@
+using RagStack.LlamaSharp.Tests.Adapters;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.AI;
 using RagStack.LlamaSharp;
@@ -33,7 +34,7 @@ public sealed class ModelHostFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         SyntheticLlama.Write(ModelPath, Spec);
-        TestAdapters.Write(AdapterPath, Spec, seed: 7);
+        TestLoraAdapters.Write(AdapterPath, Spec, seed: 7);
 
         _app = await TestHost.StartAsync(new Dictionary<string, string?>
         {

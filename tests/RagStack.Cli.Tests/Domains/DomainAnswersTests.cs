@@ -1,3 +1,4 @@
+using RagStack.LlamaSharp.Tests.Adapters;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,8 +41,8 @@ public sealed class DomainAnswersTests : IDisposable
     public async Task A_domain_configured_with_an_adapter_answers_through_it_and_one_without_or_overridden_does_not()
     {
         SyntheticLlama.Write(File("model.gguf"), Spec);
-        TestAdapters.Write(File("legal.gguf"), Spec, seed: 1);
-        TestAdapters.Write(File("other.gguf"), Spec, seed: 2);
+        TestLoraAdapters.Write(File("legal.gguf"), Spec, seed: 1);
+        TestLoraAdapters.Write(File("other.gguf"), Spec, seed: 2);
         var folder = DataFolder.Open(_data.FullName, requested: null);
         CliConfiguration.Update(folder.SettingsFile, root =>
         {
@@ -96,8 +97,8 @@ public sealed class DomainAnswersTests : IDisposable
     public void A_domains_adapter_for_another_model_or_missing_is_refused_naming_domain_and_file_and_nothing_is_loaded()
     {
         SyntheticLlama.Write(File("model.gguf"), Spec);
-        TestAdapters.Write(File("good.gguf"), Spec, seed: 1);
-        TestAdapters.Write(File("wide.gguf"), new SyntheticLlamaSpec { EmbeddingLength = 128, FeedForwardLength = 256 }, seed: 3);
+        TestLoraAdapters.Write(File("good.gguf"), Spec, seed: 1);
+        TestLoraAdapters.Write(File("wide.gguf"), new SyntheticLlamaSpec { EmbeddingLength = 128, FeedForwardLength = 256 }, seed: 3);
         using var llama = LlamaChatClient.Load(new LlamaModelOptions { ModelPath = File("model.gguf"), ContextLength = 2048, MaxParallelRequests = 1, Threads = 2 });
 
         var mismatch = Assert.Throws<DomainAdapterException>(() => llama.Adapters.AddDomains(new DomainsOptions

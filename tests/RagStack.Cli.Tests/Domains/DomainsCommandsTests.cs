@@ -1,3 +1,4 @@
+using RagStack.LlamaSharp.Tests.Adapters;
 using System.Text.Json.Nodes;
 using RagStack.LlamaSharp.Gguf;
 
@@ -96,7 +97,7 @@ public sealed class DomainsCommandsTests
         var model = Path.Combine(cli.DataDir, "synthetic.gguf");
         SyntheticLlama.Write(model, new SyntheticLlamaSpec { ContextLength = 1024 });
         var foreign = Path.Combine(cli.DataDir, "foreign.gguf");
-        TestAdapters.Write(foreign, new SyntheticLlamaSpec { EmbeddingLength = 128, FeedForwardLength = 256 }, seed: 3);
+        TestLoraAdapters.Write(foreign, new SyntheticLlamaSpec { EmbeddingLength = 128, FeedForwardLength = 256 }, seed: 3);
         await cli.JsonAsync("domains", "set", "legal", "--adapter", foreign);
         var moved = Path.Combine(cli.DataDir, "moved.gguf");
         cli.Environment["RagStack__Domains__gone__Adapter"] = moved;
@@ -125,8 +126,8 @@ public sealed class DomainsCommandsTests
         SyntheticLlama.Write(model, spec);
         var legal = Path.Combine(cli.DataDir, "legal.gguf");
         var draft = Path.Combine(cli.DataDir, "draft.gguf");
-        TestAdapters.Write(legal, spec, seed: 1);
-        TestAdapters.Write(draft, spec, seed: 2);
+        TestLoraAdapters.Write(legal, spec, seed: 1);
+        TestLoraAdapters.Write(draft, spec, seed: 2);
         var contracts = Path.Combine(cli.DataDir, "in");
         Directory.CreateDirectory(contracts);
         await File.WriteAllTextAsync(Path.Combine(contracts, "lease.md"), "# Lease\n\nThe tenant may end the lease with three months' notice in writing.");
