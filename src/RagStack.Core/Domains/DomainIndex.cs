@@ -1,19 +1,25 @@
-using RagStack.Domains;
-
-namespace RagStack.Api.Search;
+namespace RagStack.Domains;
 
 /// <summary>
-/// The index a search reads: its own, else its domain's (a domain without one reads the index named like it), else
-/// <c>default</c>. Answering routes the same way inside <c>IAnswerer</c>; search has no answerer, so it routes here.
+/// Which index a request reads: its own, else its domain's (a domain without one reads the index named like it), else
+/// <c>default</c>. Answering and search both route through here.
 /// </summary>
-internal static class DomainIndex
+public static class DomainIndex
 {
+    /// <summary>The index of a request that names neither an index nor a domain.</summary>
+    public const string Default = "default";
+
     /// <exception cref="UnknownDomainException">The domain is not configured.</exception>
-    public static string Resolve(string? index, string? domain, DomainsOptions domains)
+    public static string Resolve(string? index, string? domain, DomainsOptions domains) =>
+        index ?? Of(Find(domain, domains));
+
+    /// <summary>The configured domain <paramref name="domain"/> names (any case), with its configured spelling; null for no domain.</summary>
+    /// <exception cref="UnknownDomainException">The domain is not configured.</exception>
+    internal static (string Name, DomainOptions Options)? Find(string? domain, DomainsOptions domains)
     {
         if (domain is null)
         {
-            return index ?? "default";
+            return null;
         }
 
         if (!domains.TryGetValue(domain, out var options) || options is null)
@@ -21,7 +27,10 @@ internal static class DomainIndex
             throw new UnknownDomainException(domain, domains.Keys);
         }
 
-        var name = domains.Keys.First(k => string.Equals(k, domain, StringComparison.OrdinalIgnoreCase));
-        return index ?? options.Index ?? name;
+        // The configured spelling: it is also the adapter's name in the generator.
+        return (domains.Keys.First(k => string.Equals(k, domain, StringComparison.OrdinalIgnoreCase)), options);
     }
+
+    /// <summary>The index a found domain (or no domain) reads when the request names none.</summary>
+    internal static string Of((string Name, DomainOptions Options)? domain) => domain is { } d ? d.Options.Index ?? d.Name : Default;
 }

@@ -8,9 +8,6 @@ namespace RagStack.Domains;
 /// </summary>
 internal sealed record DomainRoute(string Index, string? Domain, AnswerAdapter? Adapter, string? SystemPrompt)
 {
-    /// <summary>The index of a request that names neither an index nor a domain.</summary>
-    public const string DefaultIndex = "default";
-
     /// <summary>
     /// The request's own index, adapter and scale win over its domain's; a domain without an index answers from the index
     /// named like it, and its adapter is the one loaded under its name.
@@ -18,25 +15,13 @@ internal sealed record DomainRoute(string Index, string? Domain, AnswerAdapter? 
     /// <exception cref="UnknownDomainException">The request names a domain that is not configured.</exception>
     public static DomainRoute Resolve(AskRequest request, DomainsOptions domains)
     {
-        DomainOptions? domain = null;
-        string? domainName = null;
-        if (request.Domain is { } requested)
-        {
-            if (!domains.TryGetValue(requested, out domain) || domain is null)
-            {
-                throw new UnknownDomainException(requested, domains.Keys);
-            }
-
-            // The configured spelling: it is also the adapter's name in the generator.
-            domainName = domains.Keys.First(k => string.Equals(k, requested, StringComparison.OrdinalIgnoreCase));
-        }
-
-        var index = request.Index ?? domain?.Index ?? domainName ?? DefaultIndex;
+        var found = DomainIndex.Find(request.Domain, domains);
+        var index = request.Index ?? DomainIndex.Of(found);
         AnswerAdapter? adapter = request.Adapter is { } explicitAdapter
             ? new AnswerAdapter(explicitAdapter, request.AdapterScale ?? 1f)
-            : domain?.Adapter is not null
-                ? new AnswerAdapter(domainName!, request.AdapterScale ?? domain.AdapterScale)
+            : found is { Options.Adapter: not null } domain
+                ? new AnswerAdapter(domain.Name, request.AdapterScale ?? domain.Options.AdapterScale)
                 : null;
-        return new DomainRoute(index, domainName, adapter, domain?.SystemPrompt);
+        return new DomainRoute(index, found?.Name, adapter, found?.Options.SystemPrompt);
     }
 }

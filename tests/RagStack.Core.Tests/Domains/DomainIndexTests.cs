@@ -1,7 +1,7 @@
-using RagStack.Api.Search;
 using RagStack.Domains;
+using Xunit;
 
-namespace RagStack.Api.Tests.Search;
+namespace RagStack.Core.Tests.Domains;
 
 public sealed class DomainIndexTests
 {
