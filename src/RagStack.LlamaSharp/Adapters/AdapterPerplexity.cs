@@ -79,8 +79,9 @@ public static class AdapterPerplexity
             throw new FileNotFoundException($"{baseModelPath}: base model not found.", baseModelPath);
         }
 
-        var info = GgufModelInfo.Read(baseModelPath);
-        LoraAdapterCheck.Check(adapterPath, GgufFile.Read(baseModelPath), baseModelPath);
+        var baseModel = GgufFile.Read(baseModelPath);
+        var info = GgufModelInfo.From(baseModel);
+        LoraAdapterCheck.Check(adapterPath, baseModel, baseModelPath);
         var window = options.WindowTokens > 0 ? options.WindowTokens : (int)Math.Min(info.ContextLength is > 0 and var c ? c : MaxDefaultWindow, MaxDefaultWindow);
         if (window < 2)
         {
