@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RagStack.Answering;
 using RagStack.Domains;
+using RagStack.Extraction;
 using RagStack.Ingestion;
 using RagStack.Ingestion.Extraction;
 using RagStack.Retrieval;
@@ -60,6 +61,7 @@ public static class RagStackServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DomainsOptions>, DomainsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => ExtractionRunner.CreateDefault());
+        services.TryAddSingleton<IDocumentTypeDetector>(sp => sp.GetRequiredService<ExtractionRunner>());
         services.TryAddSingleton<IDocumentIngestor, IngestionPipeline>();
         services.TryAddSingleton<IRetriever, HybridRetriever>();
         // The chat client is looked up, not required: a host without a generator model still answers, extractively.

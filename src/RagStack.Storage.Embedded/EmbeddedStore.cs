@@ -6,6 +6,8 @@ using RagStack.Storage.Embedded.Blobs;
 using RagStack.Storage.Embedded.Chunks;
 using RagStack.Storage.Embedded.Database;
 using RagStack.Storage.Embedded.Documents;
+using RagStack.Storage.Embedded.Ingestion;
+using RagStack.Ingestion;
 
 namespace RagStack.Storage.Embedded;
 
@@ -30,6 +32,7 @@ public sealed class EmbeddedStore : IAsyncDisposable, IDisposable
         _database = database;
         _chunks = chunks;
         Documents = new SqliteDocumentCatalog(database);
+        IngestionQueue = new SqliteIngestionQueue(database, time);
         Blobs = blobs;
         if (options.PersistInterval > TimeSpan.Zero)
         {
@@ -39,6 +42,9 @@ public sealed class EmbeddedStore : IAsyncDisposable, IDisposable
 
     /// <summary>The document catalog.</summary>
     public IDocumentCatalog Documents { get; }
+
+    /// <summary>The durable ingestion queue, in the same database as the documents it feeds.</summary>
+    public IIngestionQueue IngestionQueue { get; }
 
     /// <summary>The chunks with their keyword and vector indexes. Owned by this store: disposing it alone does nothing.</summary>
     public IChunkStore Chunks => _chunks;

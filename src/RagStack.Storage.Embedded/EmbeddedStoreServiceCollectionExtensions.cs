@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RagStack.Documents;
+using RagStack.Ingestion;
 
 namespace RagStack.Storage.Embedded;
 
@@ -9,7 +10,7 @@ namespace RagStack.Storage.Embedded;
 public static class EmbeddedStoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IDocumentCatalog"/>, <see cref="IChunkStore"/> and <see cref="IBlobStore"/> as singletons backed
+    /// Registers <see cref="IDocumentCatalog"/>, <see cref="IChunkStore"/>, <see cref="IBlobStore"/> and <see cref="IIngestionQueue"/> as singletons backed
     /// by one <see cref="EmbeddedStore"/>, opened on first use and disposed with the container.
     /// </summary>
     public static IServiceCollection AddRagStackEmbeddedStore(this IServiceCollection services, Action<EmbeddedStoreOptions> configure)
@@ -26,6 +27,7 @@ public static class EmbeddedStoreServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStore>().Documents);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStore>().Chunks);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStore>().Blobs);
+        services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStore>().IngestionQueue);
         return services;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using RagStack.Answering;
 using RagStack.Api.Problems;
+using RagStack.Api.Tenancy;
 
 namespace RagStack.Api.Ask;
 
@@ -41,6 +42,7 @@ public static class AskApi
         {
             Question = body.Question!,
             Index = body.Index,
+            Tenant = RequestTenant.Of(http.HttpContext),
             Domain = body.Domain,
             Top = body.Top ?? 8,
             MaxOutputTokens = body.MaxTokens,

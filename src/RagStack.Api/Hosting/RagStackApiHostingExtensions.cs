@@ -7,9 +7,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection;
 using RagStack.Api.Ask;
+using RagStack.Api.Documents;
 using RagStack.Api.Hosting;
 using RagStack.Api.Problems;
 using RagStack.Api.Search;
+using RagStack.Api.Tenancy;
 using RagStack.Domains;
 using RagStack.LlamaSharp;
 using RagStack.Onnx;
@@ -41,7 +43,9 @@ public static class RagStackApiHostingExtensions
         var folderSettings = new JsonConfigurationSource { Path = folder.SettingsFile, Optional = true, ReloadOnChange = false };
         folderSettings.ResolveFileProvider();
         builder.Configuration.Sources.Insert(0, folderSettings);
-        ListenOnLoopbackUnlessConfigured(builder);
+        var keys = builder.Configuration.GetSection(ApiKeysOptions.Section).Get<List<ApiKey>>() ?? [];
+        ValidateKeys(keys);
+        ListenOnLoopbackUnlessConfigured(builder, localMode: keys.Count == 0);
 
         var services = builder.Services;
         services.AddOptions<RagStackApiOptions>()
@@ -64,6 +68,14 @@ public static class RagStackApiHostingExtensions
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
         services.AddHealthChecks();
+        services.Configure<ApiKeysOptions>(o =>
+        {
+            foreach (var key in keys)
+            {
+                o.Keys.Add(key);
+            }
+        });
+        AddDocuments(services);
         return builder;
     }
 
@@ -76,11 +88,13 @@ public static class RagStackApiHostingExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<ApiKeyAuthentication>();
         app.MapOpenApi();
         app.MapHealthChecks("/health");
         var api = app.MapGroup("/api");
         api.MapSearchApi();
         api.MapAskApi();
+        api.MapDocumentsApi();
         return app;
     }
 
@@ -100,7 +114,44 @@ public static class RagStackApiHostingExtensions
         }
     }
 
-    private static void ListenOnLoopbackUnlessConfigured(WebApplicationBuilder builder)
+    /// <summary>
+    /// The durable ingestion queue and its worker, uploads (<c>RagStack:Uploads</c>) and the sample-corpus seed.
+    /// </summary>
+    private static void AddDocuments(IServiceCollection services)
+    {
+        services.AddOptions<UploadOptions>()
+            .BindConfiguration(UploadOptions.Section)
+            .Validate(o => o.MaxFileBytes > 0 && o.MaxRequestBytes >= o.MaxFileBytes && o.MaxFiles > 0,
+                "RagStack:Uploads: MaxFileBytes and MaxFiles must be positive and MaxRequestBytes at least MaxFileBytes.")
+            .Validate(o => UploadNames.IndexProblem(o.SeedIndex) is null, "RagStack:Uploads:SeedIndex is not a valid index name.")
+            .ValidateOnStart();
+        services.AddSingleton<UploadReader>();
+        services.AddSingleton<IngestionSignal>();
+        services.AddHostedService<IngestionWorker>();
+    }
+
+    /// <summary>Every key needs a secret and a tenant, and a secret names one tenant only.</summary>
+    private static void ValidateKeys(List<ApiKey> keys)
+    {
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(keys[i].Key) || string.IsNullOrWhiteSpace(keys[i].Tenant))
+            {
+                throw new InvalidDataException($"{ApiKeysOptions.Section}:{i}: both Key and Tenant must be set.");
+            }
+        }
+
+        if (keys.GroupBy(k => k.Key, StringComparer.Ordinal).FirstOrDefault(g => g.Select(k => k.Tenant).Distinct().Count() > 1) is { } shared)
+        {
+            throw new InvalidDataException($"{ApiKeysOptions.Section}: one key is given to tenants {string.Join(", ", shared.Select(k => k.Tenant).Distinct())}; a key names one tenant.");
+        }
+    }
+
+    /// <summary>
+    /// Binds <see cref="DefaultUrl"/> when no address is configured. In local mode (no API keys) a configured address must
+    /// be a loopback one: the single-user service is never exposed to other machines by accident.
+    /// </summary>
+    private static void ListenOnLoopbackUnlessConfigured(WebApplicationBuilder builder, bool localMode)
     {
         var configuration = builder.Configuration;
         var configured = configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 }
@@ -110,6 +161,38 @@ public static class RagStackApiHostingExtensions
         if (!configured)
         {
             builder.WebHost.UseUrls(DefaultUrl);
+            return;
         }
+
+        if (localMode && NonLoopbackAddress(configuration) is { } exposed)
+        {
+            throw new InvalidOperationException(
+                $"No API keys are configured, so RagStack runs in local single-user mode and listens on loopback only, but '{exposed}' was asked for. " +
+                $"Configure {ApiKeysOptions.Section} to serve other machines, or listen on {DefaultUrl}.");
+        }
+    }
+
+    private static string? NonLoopbackAddress(IConfiguration configuration)
+    {
+        if (configuration[WebHostDefaults.HttpPortsKey] is { Length: > 0 } || configuration[WebHostDefaults.HttpsPortsKey] is { Length: > 0 })
+        {
+            return $"all addresses on port {configuration[WebHostDefaults.HttpPortsKey] ?? configuration[WebHostDefaults.HttpsPortsKey]}";
+        }
+
+        var urls = (configuration[WebHostDefaults.ServerUrlsKey] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Concat(configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"] ?? ""));
+        foreach (var url in urls.Where(u => u.Length > 0))
+        {
+            var host = url.Split("://", 2) is [_, var rest] ? rest.Split('/')[0] : url;
+            host = host.StartsWith('[') ? host[..(host.IndexOf(']') + 1)] : host.Split(':')[0];
+            var loopback = host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+                || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
+            if (!loopback)
+            {
+                return url;
+            }
+        }
+
+        return null;
     }
 }

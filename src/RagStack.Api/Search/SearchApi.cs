@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using RagStack.Api.Problems;
+using RagStack.Api.Tenancy;
 using RagStack.Domains;
 using RagStack.Retrieval;
 
@@ -48,7 +49,7 @@ public static class SearchApi
     }
 
     private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchAsync(
-        SearchBody body, IRetriever retriever, IOptions<DomainsOptions> domains, CancellationToken cancellationToken)
+        SearchBody body, HttpContext http, IRetriever retriever, IOptions<DomainsOptions> domains, CancellationToken cancellationToken)
     {
         if (Validate(body) is { } problem)
         {
@@ -60,6 +61,7 @@ public static class SearchApi
         {
             Query = body.Query!,
             Index = index,
+            Tenant = RequestTenant.Of(http),
             Top = body.Top ?? 5,
             Mode = ParseMode(body.Mode) ?? SearchMode.Hybrid,
             Tags = body.Tags is { Count: > 0 } tags ? tags : null,

@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RagStack.Cli.Evaluation;
 using RagStack.Cli.Hosting;
-using RagStack.Cli.Ingest;
 using RagStack.Ingestion;
 using RagStack.Onnx;
 using RagStack.Storage.Embedded;

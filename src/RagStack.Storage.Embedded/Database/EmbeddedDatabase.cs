@@ -3,13 +3,14 @@ using Microsoft.Data.Sqlite;
 namespace RagStack.Storage.Embedded.Database;
 
 /// <summary>
-/// The SQLite file that is the source of truth: documents, chunks (text, metadata, vector) and the write generation.
+/// The SQLite file that is the source of truth: documents, chunks (text, metadata, vector), the write generation and the
+/// ingestion queue.
 /// One connection writes, under <see cref="WriteGate"/>; reads take pooled connections, which WAL lets run beside the writer.
 /// </summary>
 internal sealed class EmbeddedDatabase : IDisposable
 {
     /// <summary>The schema this code reads and writes, kept in <c>PRAGMA user_version</c>.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
@@ -132,6 +133,29 @@ internal sealed class EmbeddedDatabase : IDisposable
                     CREATE TABLE store_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
                     INSERT INTO store_state (key, value) VALUES ('generation', 0);
                     CREATE TABLE index_state (index_name TEXT PRIMARY KEY, generation INTEGER NOT NULL);
+                    """, transaction);
+            }
+
+            if (version < 2)
+            {
+                Execute(_writer, """
+                    -- The durable ingestion queue: a row lives from the upload that accepted the document until the
+                    -- pipeline has run it; 'running' rows found at start were interrupted and run again.
+                    CREATE TABLE ingestion_jobs (
+                        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+                        tenant          TEXT    NOT NULL,
+                        index_name      TEXT    NOT NULL,
+                        document_id     TEXT    NOT NULL,
+                        name            TEXT    NOT NULL,
+                        content_hash    TEXT    NOT NULL,
+                        previous_hash   TEXT,
+                        tags            TEXT    NOT NULL,
+                        state           TEXT    NOT NULL,
+                        attempts        INTEGER NOT NULL,
+                        enqueued_at     TEXT    NOT NULL
+                    );
+                    CREATE INDEX ingestion_jobs_by_document ON ingestion_jobs (tenant, document_id);
+                    CREATE INDEX ingestion_jobs_by_content ON ingestion_jobs (content_hash);
                     """, transaction);
             }
 

@@ -59,29 +59,7 @@ internal sealed class SqliteDocumentCatalog(EmbeddedDatabase database) : IDocume
         cancellationToken.ThrowIfCancellationRequested();
         lock (database.WriteGate)
         {
-            using var command = database.Writer.CreateCommand();
-            command.CommandText = $"""
-                INSERT OR REPLACE INTO documents ({Columns})
-                VALUES ($tenant, $id, $index, $name, $hash, $type, $size, $tags, $status, $completed, $failed, $error, $chunks, $pages, $created, $updated);
-                """;
-            var p = command.Parameters;
-            p.AddWithValue("$tenant", document.Tenant);
-            p.AddWithValue("$id", document.Id);
-            p.AddWithValue("$index", document.Index);
-            p.AddWithValue("$name", document.Name);
-            p.AddWithValue("$hash", document.ContentHash);
-            p.AddWithValue("$type", document.ContentType);
-            p.AddWithValue("$size", document.SizeBytes);
-            p.AddWithValue("$tags", JsonColumn.Write(document.Tags));
-            p.AddWithValue("$status", document.Status.ToString());
-            p.AddWithValue("$completed", (object?)document.CompletedStep ?? DBNull.Value);
-            p.AddWithValue("$failed", (object?)document.FailedStep ?? DBNull.Value);
-            p.AddWithValue("$error", (object?)document.Error ?? DBNull.Value);
-            p.AddWithValue("$chunks", document.ChunkCount);
-            p.AddWithValue("$pages", (object?)document.PageCount ?? DBNull.Value);
-            p.AddWithValue("$created", document.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
-            p.AddWithValue("$updated", document.UpdatedAt.ToString("O", CultureInfo.InvariantCulture));
-            command.ExecuteNonQuery();
+            Write(database.Writer, null, document);
         }
 
         return Task.CompletedTask;
@@ -111,6 +89,35 @@ internal sealed class SqliteDocumentCatalog(EmbeddedDatabase database) : IDocume
             command.Parameters.AddWithValue("$id", documentId);
             return Task.FromResult(command.ExecuteNonQuery() > 0);
         }
+    }
+
+    /// <summary>Inserts or replaces one record on <paramref name="connection"/>, inside <paramref name="transaction"/> when given.</summary>
+    internal static void Write(SqliteConnection connection, SqliteTransaction? transaction, DocumentRecord document)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            INSERT OR REPLACE INTO documents ({Columns})
+            VALUES ($tenant, $id, $index, $name, $hash, $type, $size, $tags, $status, $completed, $failed, $error, $chunks, $pages, $created, $updated);
+            """;
+        var p = command.Parameters;
+        p.AddWithValue("$tenant", document.Tenant);
+        p.AddWithValue("$id", document.Id);
+        p.AddWithValue("$index", document.Index);
+        p.AddWithValue("$name", document.Name);
+        p.AddWithValue("$hash", document.ContentHash);
+        p.AddWithValue("$type", document.ContentType);
+        p.AddWithValue("$size", document.SizeBytes);
+        p.AddWithValue("$tags", JsonColumn.Write(document.Tags));
+        p.AddWithValue("$status", document.Status.ToString());
+        p.AddWithValue("$completed", (object?)document.CompletedStep ?? DBNull.Value);
+        p.AddWithValue("$failed", (object?)document.FailedStep ?? DBNull.Value);
+        p.AddWithValue("$error", (object?)document.Error ?? DBNull.Value);
+        p.AddWithValue("$chunks", document.ChunkCount);
+        p.AddWithValue("$pages", (object?)document.PageCount ?? DBNull.Value);
+        p.AddWithValue("$created", document.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
+        p.AddWithValue("$updated", document.UpdatedAt.ToString("O", CultureInfo.InvariantCulture));
+        command.ExecuteNonQuery();
     }
 
     private static DocumentRecord ReadRecord(SqliteDataReader reader) => new()

@@ -13,10 +13,10 @@ namespace RagStack.Ingestion.Extraction;
 /// and runs it under the size, time and text limits of <see cref="ExtractionOptions"/>. Every failure comes out as a
 /// <see cref="DocumentRejectedException"/> with a one-line message; cancellation by the caller stays a cancellation.
 /// </summary>
-internal sealed class ExtractionRunner
+internal sealed class ExtractionRunner : IDocumentTypeDetector
 {
     /// <summary>How many leading bytes are shown to <see cref="IDocumentExtractor.CanExtract"/>.</summary>
-    public const int HeadLength = 8 * 1024;
+    public const int HeadBytes = 8 * 1024;
 
     private readonly IReadOnlyList<IDocumentExtractor> _extractors;
     private readonly TimeProvider _time;
@@ -53,7 +53,7 @@ internal sealed class ExtractionRunner
             throw new DocumentRejectedException(RejectionReason.Empty, "file is empty");
         }
 
-        var extractor = Select(content.Span[..Math.Min(content.Length, HeadLength)], fileName);
+        var extractor = Select(content.Span[..Math.Min(content.Length, HeadBytes)], fileName);
         var document = await RunAsync(extractor, content, options, cancellationToken);
         if (document.IsEmpty)
         {
@@ -69,6 +69,11 @@ internal sealed class ExtractionRunner
 
         return document;
     }
+
+    int IDocumentTypeDetector.HeadLength => HeadBytes;
+
+    public string Detect(ReadOnlySpan<byte> head, string fileName) =>
+        head.IsEmpty ? throw new DocumentRejectedException(RejectionReason.Empty, "file is empty") : Select(head, fileName).ContentType;
 
     private IDocumentExtractor Select(ReadOnlySpan<byte> head, string? fileName)
     {

@@ -1,6 +1,7 @@
-using RagStack.Cli.Ingest;
+using Xunit;
+using RagStack.Ingestion;
 
-namespace RagStack.Cli.Tests.Ingest;
+namespace RagStack.Core.Tests.Ingestion;
 
 public sealed class SourceFilesTests : IDisposable
 {

@@ -1,18 +1,20 @@
 using Microsoft.Extensions.FileSystemGlobbing;
 
-namespace RagStack.Cli.Ingest;
+namespace RagStack.Ingestion;
 
 /// <summary>A file to ingest and the name the document gets: its path relative to the folder or glob base it was found under.</summary>
-internal sealed record SourceFile(string Path, string Name);
+public sealed record SourceFile(string Path, string Name);
 
 /// <summary>
 /// Expands what the user typed (files, folders, globs such as <c>docs/**/*.pdf</c>) into files. Folders are walked
 /// recursively, skipping hidden entries and whatever a <c>.ragstackignore</c> file in the folder lists (one glob a line).
 /// </summary>
-internal static class SourceFiles
+public static class SourceFiles
 {
+    /// <summary>The file in a folder that lists, one glob a line, what not to ingest.</summary>
     public const string IgnoreFileName = ".ragstackignore";
 
+    /// <summary>The files that <paramref name="arguments"/> (files, folders, globs) name; <paramref name="missing"/> gets those that matched nothing.</summary>
     public static IReadOnlyList<SourceFile> Expand(IEnumerable<string> arguments, out IReadOnlyList<string> missing)
     {
         var files = new List<SourceFile>();

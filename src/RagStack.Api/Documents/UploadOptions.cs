@@ -1,0 +1,26 @@
+namespace RagStack.Api.Documents;
+
+/// <summary>Limits of document uploads, bound from <c>RagStack:Uploads</c>.</summary>
+public sealed class UploadOptions
+{
+    /// <summary>The configuration section these settings are bound from.</summary>
+    public const string Section = "RagStack:Uploads";
+
+    /// <summary>Largest file accepted, in bytes (default 64 MiB, the extraction limit).</summary>
+    public long MaxFileBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Largest upload request, all files together, in bytes (default 256 MiB).</summary>
+    public long MaxRequestBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Most files in one upload request (default 100).</summary>
+    public int MaxFiles { get; set; } = 100;
+
+    /// <summary>
+    /// A folder ingested into <see cref="SeedIndex"/> when the service starts and the local tenant has no document in
+    /// that index (the sample corpus on first start); null for none. Honours the folder's <c>.ragstackignore</c>.
+    /// </summary>
+    public string? SeedFolder { get; set; }
+
+    /// <summary>The index <see cref="SeedFolder"/> goes into (default <c>default</c>).</summary>
+    public string SeedIndex { get; set; } = "default";
+}
