@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.OpenApi;
 using RagStack.Api.Tenancy;
 using RagStack.Documents;
 using RagStack.Ingestion;
@@ -24,6 +25,11 @@ public static class DocumentsApi
             .WithName("UploadDocuments")
             .WithSummary("Uploads files (multipart/form-data, one part per file) into the index; each is queued for ingestion.")
             .DisableAntiforgery()
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.RequestBody = MultipartFilesBody();
+                return Task.CompletedTask;
+            })
             .Produces<UploadResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -46,6 +52,27 @@ public static class DocumentsApi
             .ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
+
+    /// <summary>The upload's body as the OpenAPI document describes it: it is read by hand, so no parameter shows it.</summary>
+    private static OpenApiRequestBody MultipartFilesBody() => new()
+    {
+        Required = true,
+        Description = "One part per file, each with its file name; PDF, DOCX, HTML, Markdown or plain text.",
+        Content = new Dictionary<string, OpenApiMediaType>
+        {
+            ["multipart/form-data"] = new()
+            {
+                Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    Properties = new Dictionary<string, IOpenApiSchema>
+                    {
+                        ["files"] = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
+                    },
+                },
+            },
+        },
+    };
 
     private static async Task<IResult> UploadAsync(
         string index, [FromQuery] string[]? tags, HttpContext http, UploadReader reader, IDocumentCatalog catalog, IIngestionQueue queue,

@@ -32,6 +32,14 @@ public sealed class RagStackApiHostingExtensionsTests(ApiFixture api)
         var ask = paths.GetProperty("/api/ask").GetProperty("post");
         Assert.Equal("Ask", ask.GetProperty("operationId").GetString());
         Assert.True(ask.GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("text/event-stream", out _));
+        var documents = paths.GetProperty("/api/indexes/{index}/documents");
+        Assert.Equal("UploadDocuments", documents.GetProperty("post").GetProperty("operationId").GetString());
+        Assert.True(documents.GetProperty("post").GetProperty("requestBody").GetProperty("content").TryGetProperty("multipart/form-data", out _));
+        Assert.Equal("ListDocuments", documents.GetProperty("get").GetProperty("operationId").GetString());
+        var document = paths.GetProperty("/api/indexes/{index}/documents/{id}");
+        Assert.Equal("GetDocument", document.GetProperty("get").GetProperty("operationId").GetString());
+        Assert.Equal("DeleteDocument", document.GetProperty("delete").GetProperty("operationId").GetString());
+        Assert.Equal("GetDocumentContent", paths.GetProperty("/api/indexes/{index}/documents/{id}/content").GetProperty("get").GetProperty("operationId").GetString());
     }
 
     [Fact]
