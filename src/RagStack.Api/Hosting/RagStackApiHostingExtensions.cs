@@ -8,7 +8,6 @@ using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection;
 using RagStack.Api.Ask;
 using RagStack.Api.Documents;
-using RagStack.Api.Hosting;
 using RagStack.Api.Problems;
 using RagStack.Api.Search;
 using RagStack.Api.Tenancy;
@@ -37,7 +36,7 @@ public static class RagStackApiHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var settings = builder.Configuration.GetSection(RagStackApiOptions.Section).Get<RagStackApiOptions>() ?? new RagStackApiOptions();
-        var folder = DataFolderSettings.Open(DataFolderSettings.Resolve(settings.DataDirectory));
+        var folder = DataFolder.Open(DataFolder.Resolve(settings.DataDirectory));
 
         // The folder's settings file is read first, so the host's own configuration (appsettings, environment) wins.
         var folderSettings = new JsonConfigurationSource { Path = folder.SettingsFile, Optional = true, ReloadOnChange = false };

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using RagStack.Cli.Hosting;
 using RagStack.Documents;
 using RagStack.LlamaSharp;
+using RagStack.Onnx;
 using RagStack.Storage;
 
 namespace RagStack.Cli.Adapters;

@@ -9,6 +9,7 @@ using RagStack.Domains;
 using RagStack.Generation;
 using RagStack.LlamaSharp;
 using RagStack.LlamaSharp.Models;
+using RagStack.Onnx;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

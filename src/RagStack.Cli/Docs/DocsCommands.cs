@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using RagStack.Cli.Hosting;
 using RagStack.Documents;
 using RagStack.Ingestion;
+using RagStack.Onnx;
 using RagStack.Storage;
 using Spectre.Console;
 using Spectre.Console.Cli;

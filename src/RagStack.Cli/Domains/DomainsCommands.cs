@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using RagStack.Cli.Hosting;
 using RagStack.Domains;
+using RagStack.Onnx;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

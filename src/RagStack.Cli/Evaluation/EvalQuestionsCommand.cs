@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using RagStack.Cli.Hosting;
+using RagStack.Onnx;
 using RagStack.Retrieval;
 using RagStack.Storage;
 using Spectre.Console;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RagStack.Domains;
+using RagStack.Onnx;
 
 namespace RagStack.Cli.Hosting;
 

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using RagStack.Onnx;
 using Spectre.Console.Cli;
 
 namespace RagStack.Cli.Hosting;
@@ -15,16 +16,7 @@ internal class CliSettings : CommandSettings
     public bool Json { get; init; }
 
     /// <summary>The data folder in force: the option, then <c>RAGSTACK_DATA</c>, then the user's local data folder.</summary>
-    public string ResolveDataDir()
-    {
-        var dir = DataDir ?? Environment.GetEnvironmentVariable("RAGSTACK_DATA");
-        if (string.IsNullOrWhiteSpace(dir))
-        {
-            dir = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "ragstack");
-        }
-
-        return Path.GetFullPath(dir);
-    }
+    public string ResolveDataDir() => DataFolder.Resolve(DataDir);
 }
 
 /// <summary>Options of commands that read or write one index.</summary>

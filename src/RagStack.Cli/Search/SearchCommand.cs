@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using RagStack.Cli.Hosting;
+using RagStack.Onnx;
 using RagStack.Retrieval;
 using Spectre.Console;
 using Spectre.Console.Cli;

@@ -4,6 +4,7 @@ using RagStack.Answering;
 using RagStack.Cli.Ask;
 using RagStack.Cli.Hosting;
 using RagStack.Ingestion;
+using RagStack.Onnx;
 
 namespace RagStack.Cli.Tests.Ask;
 

@@ -1,4 +1,3 @@
-using RagStack.LlamaSharp.Tests.Adapters;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,6 +8,8 @@ using RagStack.Generation;
 using RagStack.Ingestion;
 using RagStack.LlamaSharp;
 using RagStack.LlamaSharp.Gguf;
+using RagStack.LlamaSharp.Tests.Adapters;
+using RagStack.Onnx;
 
 namespace RagStack.Cli.Tests.Domains;
 

@@ -1,0 +1,59 @@
+using RagStack.Onnx;
+using Xunit;
+
+namespace RagStack.Onnx.Tests.DataFolders;
+
+public sealed class DataFolderTests : IDisposable
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("ragstack-data-");
+
+    public void Dispose() => _root.Delete(recursive: true);
+
+    [Fact]
+    public void A_configured_folder_wins_and_is_made_absolute() =>
+        Assert.Equal(Path.GetFullPath("some/data"), DataFolder.Resolve("some/data"));
+
+    [Fact]
+    public void A_new_folder_records_the_default_embedding_model()
+    {
+        var folder = DataFolder.Open(Path.Combine(_root.FullName, "new"));
+
+        Assert.Equal(EmbeddingModelKind.ArcticXs, folder.EmbeddingModel);
+        Assert.Contains("\"EmbeddingModel\":\"ArcticXs\"", File.ReadAllText(folder.SettingsFile), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_new_folder_keeps_the_model_it_was_first_used_with()
+    {
+        DataFolder.Open(_root.FullName, EmbeddingModelKind.MiniLM);
+
+        Assert.Equal(EmbeddingModelKind.MiniLM, DataFolder.Open(_root.FullName, requested: null).EmbeddingModel);
+    }
+
+    [Fact]
+    public void A_settings_file_with_only_configuration_means_the_default_model()
+    {
+        File.WriteAllText(Path.Combine(_root.FullName, "ragstack.json"), """{"RagStack":{"Domains":{"legal":{}}}}""");
+
+        Assert.Equal(EmbeddingModelKind.ArcticXs, DataFolder.Open(_root.FullName).EmbeddingModel);
+    }
+
+    [Fact]
+    public void Another_model_is_refused_with_a_message_naming_both()
+    {
+        DataFolder.Open(_root.FullName, EmbeddingModelKind.ArcticXs);
+
+        var error = Assert.Throws<InvalidOperationException>(() => DataFolder.Open(_root.FullName, EmbeddingModelKind.MiniLM));
+        Assert.Contains("ArcticXs", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MiniLM", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_embedding_model_is_refused_by_name()
+    {
+        File.WriteAllText(Path.Combine(_root.FullName, "ragstack.json"), """{"EmbeddingModel":"Ada"}""");
+
+        var e = Assert.Throws<InvalidDataException>(() => DataFolder.Open(_root.FullName));
+        Assert.Contains("'Ada'", e.Message, StringComparison.Ordinal);
+    }
+}
