@@ -26,6 +26,9 @@ internal sealed partial class IngestionWorker(
     ILogger<IngestionWorker> logger) : BackgroundService
 {
     private const int BatchSize = 16;
+
+    /// <summary>Runs of one job that may be interrupted (a crash, an unexpected error) before the document is marked failed.</summary>
+    private const int MaxAttempts = 3;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -59,8 +62,10 @@ internal sealed partial class IngestionWorker(
             }
             catch (Exception e)
             {
-                // The queue keeps the jobs; a storage hiccup must not end ingestion for the life of the process.
+                // The queue keeps the jobs: put back the ones this batch left running (this worker is the only one) and try
+                // again shortly; a job that keeps failing this way is marked failed after MaxAttempts.
                 LogWorkerError(e);
+                await queue.RequeueInterruptedAsync(CancellationToken.None);
                 await Task.Delay(PollInterval, time, stoppingToken);
             }
         }
@@ -74,6 +79,14 @@ internal sealed partial class IngestionWorker(
             if (await catalog.GetAsync(job.Tenant, job.DocumentId, cancellationToken) is null)
             {
                 // Deleted after it was queued.
+                await queue.CompleteAsync(job.Id, cancellationToken);
+                continue;
+            }
+
+            if (job.Attempts > MaxAttempts)
+            {
+                // Each earlier run ended the process or the batch: a document that does that is not tried forever.
+                await MarkFailedAsync(job, $"ingestion was interrupted {MaxAttempts} times while reading this document; check the file and upload it again");
                 await queue.CompleteAsync(job.Id, cancellationToken);
                 continue;
             }

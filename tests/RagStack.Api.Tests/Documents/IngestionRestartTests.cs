@@ -62,6 +62,33 @@ public sealed class IngestionRestartTests : IDisposable
     }
 
     [Fact]
+    public async Task A_document_whose_ingestion_was_interrupted_three_times_is_marked_failed_not_tried_forever()
+    {
+        var documentId = DocumentIds.ForDocument("local", "birds", "crasher.md");
+        await using (var store = await EmbeddedStore.OpenAsync(new EmbeddedStoreOptions { DataDirectory = _data }))
+        {
+            var hash = await store.Blobs.PutAsync(new MemoryStream(Encoding.UTF8.GetBytes("# Crasher\n\nPretend this file ends the process.")));
+            await store.IngestionQueue.EnqueueAsync([new DocumentRecord
+            {
+                Id = documentId, Index = "birds", Tenant = "local", Name = "crasher.md", ContentHash = hash, ContentType = "text/markdown",
+            }]);
+            for (var run = 0; run < 3; run++)
+            {
+                Assert.Single(await store.IngestionQueue.TakeAsync(10));
+                await store.IngestionQueue.RequeueInterruptedAsync();
+            }
+        }
+
+        await using var api = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("RagStack:DataDirectory", _data));
+
+        var done = await Uploads.WaitUntilDoneAsync(api.CreateClient(), $"/api/indexes/birds/documents/{documentId}");
+
+        Assert.Equal("failed", done.GetProperty("status").GetString());
+        Assert.Contains("interrupted 3 times", done.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await api.Services.GetRequiredService<IIngestionQueue>().CountAsync());
+    }
+
+    [Fact]
     public async Task A_killed_service_process_loses_no_accepted_upload()
     {
         var files = Enumerable.Range(1, 3).Select(i => ($"note-{i}.md", $"# Note {i}\n\nLighthouse keeper number {i} polished the lens at dawn on day {i * 7}.")).ToArray();
