@@ -340,15 +340,15 @@ internal sealed class ApiBenchCommand : AsyncCommand<ApiBenchCommand.Settings>
             table.AddColumn(new TableColumn(Markup.Escape(result.Label)).RightAligned());
         }
 
-        Row(table, "time to first token, median (min–max)", results, r => r.Latency.TimeToFirstToken is { } t ? Escaped(SpreadText(t)) : "— (no token events)");
-        Row(table, "total, streamed, median (min–max)", results, r => Escaped(SpreadText(r.Latency.Streamed)));
-        Row(table, "total, JSON, median (min–max)", results, r => Escaped(SpreadText(r.Latency.Json)));
+        Row(table, "TTFT, median (min–max)", results, r => r.Latency.TimeToFirstToken is { } t ? Escaped(SpreadText(t)) : "— (no token events)");
+        Row(table, "total streamed, median (min–max)", results, r => Escaped(SpreadText(r.Latency.Streamed)));
+        Row(table, "total JSON, median (min–max)", results, r => Escaped(SpreadText(r.Latency.Json)));
         if (settings.Duration > 0)
         {
-            Row(table, $"load: answers/s (200s; {settings.Concurrency} workers)", results, r => Escaped($"{Rate(r.Load!.RequestsPerSecond)} ({r.Load.Ok:N0} in {r.Load.Seconds:F1} s)"));
+            Row(table, "load: answers/s (200s)", results, r => Escaped($"{Rate(r.Load!.RequestsPerSecond)} ({r.Load.Ok:N0} in {r.Load.Seconds:F1} s)"));
             Row(table, "load: 429s/s", results, r => Escaped($"{Rate(r.Load!.TooManyPerSecond)} ({r.Load.TooManyRequests:N0})"));
-            Row(table, "load: p50 / p95 of the 200s", results, r => r.Load!.P50Ms is { } p50 ? Escaped($"{Ms(p50)} / {Ms(r.Load.P95Ms!.Value)}") : "—");
-            Row(table, "load: errors (5xx, other status, connection)", results, r => ErrorsText(r.Load!));
+            Row(table, "load: p50 / p95 (200s)", results, r => r.Load!.P50Ms is { } p50 ? Escaped($"{Ms(p50)} / {Ms(r.Load.P95Ms!.Value)}") : "—");
+            Row(table, "load: errors", results, r => ErrorsText(r.Load!));
         }
 
         AnsiConsole.Write(table);
