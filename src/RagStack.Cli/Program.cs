@@ -48,6 +48,8 @@ app.Configure(config =>
     {
         bench.SetDescription("Measure speed; prints our figures beside the reference.");
         bench.AddCommand<SearchBenchCommand>("search").WithDescription("Hybrid search latency and HNSW recall over a large synthetic index.");
+        bench.AddCommand<ApiBenchCommand>("api").WithDescription("A running RagStack service over HTTP: streamed time to first token, answers/s, 429s and latency under load; one column per --url.")
+            .WithExample("bench", "api", "--url", "http://127.0.0.1:5180", "--label", "api", "--url", "http://127.0.0.1:5280", "--label", "apphost");
         bench.AddCommand<IngestBenchCommand>("ingest").WithDescription("Ingestion throughput against the raw embedding call on the same chunks.");
         bench.AddCommand<QuantizationBenchCommand>("quantization").WithDescription("F32 → F16/Q8_0/Q4_K_M…: size, memory, speed and KL divergence against F32, beside the usual claims.");
         bench.AddCommand<InferenceBenchCommand>("inference").WithDescription("The inference ladder (no cache → KV cache → batching → prefix reuse → speculative) beside raw llama.cpp loops.");
