@@ -1,5 +1,6 @@
 using RagStack.ModelHost.ChatCompletions;
 using RagStack.ModelHost.Models;
+using RagStack.OpenAi.Embeddings;
 
 namespace RagStack.ModelHost;
 
@@ -7,7 +8,8 @@ namespace RagStack.ModelHost;
 public static class ModelHostEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps the OpenAI-compatible <c>GET /v1/models</c> and <c>POST /v1/chat/completions</c>, and <c>GET /health</c>.
+    /// Maps the OpenAI-compatible <c>GET /v1/models</c>, <c>POST /v1/chat/completions</c> and <c>POST /v1/embeddings</c>,
+    /// and <c>GET /health</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapModelHostApi(this IEndpointRouteBuilder app)
     {
@@ -15,6 +17,7 @@ public static class ModelHostEndpointRouteBuilderExtensions
         var v1 = app.MapGroup("/v1");
         v1.MapModelsApi();
         v1.MapChatCompletionsApi();
+        v1.MapEmbeddingsApi();
         app.MapHealthChecks("/health");
         return app;
     }

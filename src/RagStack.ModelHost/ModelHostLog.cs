@@ -4,7 +4,4 @@ internal static partial class ModelHostLog
 {
     [LoggerMessage(1, LogLevel.Information, "Serving {ModelIds} from {ModelPath}; window {ContextLength} tokens; chat template: {ChatTemplate}")]
     public static partial void Serving(ILogger logger, string modelIds, string modelPath, string chatTemplate, int contextLength);
-
-    [LoggerMessage(2, LogLevel.Error, "Chat completion {CompletionId} failed after its stream had started")]
-    public static partial void StreamFailed(ILogger logger, Exception exception, string completionId);
 }

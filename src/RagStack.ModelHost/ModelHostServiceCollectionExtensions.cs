@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RagStack.LlamaSharp;
 using RagStack.ModelHost.Models;
+using RagStack.Onnx;
 
 namespace RagStack.ModelHost;
 
@@ -10,7 +11,8 @@ public static class ModelHostServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the local model (<see cref="LlamaServiceCollectionExtensions.AddRagStackLlamaChat"/>) and its adapters from
-    /// <c>RagStack:ModelHost</c>. The settings are validated and the model and adapters loaded when the host starts, so a
+    /// <c>RagStack:ModelHost</c>, and the default ONNX embedding model (arctic-embed-xs, loaded on first use) for
+    /// <c>/v1/embeddings</c>. The settings are validated and the model and adapters loaded when the host starts, so a
     /// bad path fails the start instead of the first request.
     /// </summary>
     public static IServiceCollection AddRagStackModelHost(this IServiceCollection services)
@@ -29,6 +31,7 @@ public static class ModelHostServiceCollectionExtensions
             .BindConfiguration(ModelHostOptions.Section)
             .Configure<IOptions<ModelHostOptions>>((model, host) => model.ModelPath = host.Value.ModelPath);
         services.AddRagStackLlamaChat();
+        services.AddRagStackOnnxEmbeddings();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ServedModels>();
         services.AddHostedService(provider => provider.GetRequiredService<ServedModels>());

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace RagStack.ModelHost.ChatCompletions;
+namespace RagStack.OpenAi.ChatCompletions;
 
 /// <summary>Reads OpenAI's <c>stop</c>, which is either one string or an array of strings.</summary>
 internal sealed class StopSequencesConverter : JsonConverter<IReadOnlyList<string>>

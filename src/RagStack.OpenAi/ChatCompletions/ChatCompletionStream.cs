@@ -1,18 +1,41 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.AI;
-using RagStack.ModelHost.Errors;
+using Microsoft.Extensions.Logging;
+using RagStack.OpenAi.Errors;
 
-namespace RagStack.ModelHost.ChatCompletions;
+namespace RagStack.OpenAi.ChatCompletions;
 
 /// <summary>
 /// Writes a streaming completion as OpenAI's server-sent events: a first chunk with the role, one chunk per piece of
-/// text, a chunk with the finish reason, the usage chunk when asked for, then <c>[DONE]</c>.
+/// text, a chunk with the finish reason (and any extension fields: the updates' additional properties whose values are
+/// JSON), the usage chunk when asked for, then <c>[DONE]</c>.
 /// </summary>
 internal sealed class ChatCompletionStream(CompletionHeader header, IAsyncEnumerator<ChatResponseUpdate> updates, bool hasCurrent, bool includeUsage, ILogger logger) : IResult
 {
     private static readonly byte[] DataPrefix = "data: "u8.ToArray();
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
     private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
+
+    /// <summary>
+    /// Starts the stream: reads its first update before the response starts, so a request refused when the stream is
+    /// first read (a prompt too long, an unknown adapter) still gets its status code; the caller handles that exception.
+    /// </summary>
+    public static async Task<ChatCompletionStream> StartAsync(CompletionHeader header, IAsyncEnumerable<ChatResponseUpdate> stream, bool includeUsage, ILogger logger, CancellationToken cancellationToken)
+    {
+        var updates = stream.GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            var any = await updates.MoveNextAsync();
+            return new ChatCompletionStream(header, updates, any, includeUsage, logger);
+        }
+        catch
+        {
+            await updates.DisposeAsync();
+            throw;
+        }
+    }
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -21,9 +44,11 @@ internal sealed class ChatCompletionStream(CompletionHeader header, IAsyncEnumer
         var cancellationToken = httpContext.RequestAborted;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
+        httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         await WriteAsync(response, Chunk(new ChatCompletionDelta("assistant", "")), cancellationToken);
         ChatFinishReason? finish = null;
         UsageDetails? usage = null;
+        Dictionary<string, JsonElement>? extensions = null;
         try
         {
             for (var more = hasCurrent; more; more = await updates.MoveNextAsync())
@@ -36,21 +61,26 @@ internal sealed class ChatCompletionStream(CompletionHeader header, IAsyncEnumer
 
                 finish = update.FinishReason ?? finish;
                 usage = update.Contents.OfType<UsageContent>().LastOrDefault()?.Details ?? usage;
+                extensions = ChatCompletion.ExtensionsOf(update.AdditionalProperties) ?? extensions;
             }
         }
         catch (Exception e) when (e is not OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             // The status line has gone out: the error can only travel as an event, as OpenAI sends it.
-            ModelHostLog.StreamFailed(logger, e, header.Id);
+            OpenAiLog.StreamFailed(logger, e, header.Id);
             var error = new OpenAiError(new OpenAiErrorDetail(e.Message, "server_error", null, null));
-            await WriteEventAsync(response, JsonSerializer.SerializeToUtf8Bytes(error, ModelHostJson.Default.OpenAiError), cancellationToken);
+            await WriteEventAsync(response, JsonSerializer.SerializeToUtf8Bytes(error, OpenAiJson.Default.OpenAiError), cancellationToken);
             return;
         }
 
-        await WriteAsync(response, new ChatCompletionChunk(header.Id, header.Created, header.Model, [new ChatCompletionChunkChoice(0, new ChatCompletionDelta(), ChatCompletionsApi.FinishReasonOf(finish))]), cancellationToken);
+        var last = new ChatCompletionChunk(header.Id, header.Created, header.Model, [new ChatCompletionChunkChoice(0, new ChatCompletionDelta(), ChatCompletion.FinishReasonOf(finish))])
+        {
+            Extensions = extensions,
+        };
+        await WriteAsync(response, last, cancellationToken);
         if (includeUsage)
         {
-            await WriteAsync(response, new ChatCompletionChunk(header.Id, header.Created, header.Model, [], ChatCompletionsApi.UsageOf(usage)), cancellationToken);
+            await WriteAsync(response, new ChatCompletionChunk(header.Id, header.Created, header.Model, [], CompletionUsage.Of(usage)), cancellationToken);
         }
 
         await response.Body.WriteAsync(Done, cancellationToken);
@@ -60,7 +90,7 @@ internal sealed class ChatCompletionStream(CompletionHeader header, IAsyncEnumer
     private ChatCompletionChunk Chunk(ChatCompletionDelta delta) => new(header.Id, header.Created, header.Model, [new ChatCompletionChunkChoice(0, delta)]);
 
     private static Task WriteAsync(HttpResponse response, ChatCompletionChunk chunk, CancellationToken cancellationToken) =>
-        WriteEventAsync(response, JsonSerializer.SerializeToUtf8Bytes(chunk, ModelHostJson.Default.ChatCompletionChunk), cancellationToken);
+        WriteEventAsync(response, JsonSerializer.SerializeToUtf8Bytes(chunk, OpenAiJson.Default.ChatCompletionChunk), cancellationToken);
 
     private static async Task WriteEventAsync(HttpResponse response, byte[] json, CancellationToken cancellationToken)
     {

@@ -1,4 +1,4 @@
-namespace RagStack.ModelHost.Models;
+namespace RagStack.OpenAi.Models;
 
 /// <summary>The body of <c>GET /v1/models</c>.</summary>
 internal sealed record ModelList(IReadOnlyList<ModelCard> Data)

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace RagStack.ModelHost.ChatCompletions;
+namespace RagStack.OpenAi.ChatCompletions;
 
 /// <summary>
 /// Reads a message's <c>content</c>: a string, or an array of content parts of which this host takes the text ones

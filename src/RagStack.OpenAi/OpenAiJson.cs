@@ -1,9 +1,11 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
-using RagStack.ModelHost.ChatCompletions;
-using RagStack.ModelHost.Errors;
-using RagStack.ModelHost.Models;
+using RagStack.OpenAi.ChatCompletions;
+using RagStack.OpenAi.Embeddings;
+using RagStack.OpenAi.Errors;
+using RagStack.OpenAi.Models;
 
-namespace RagStack.ModelHost;
+namespace RagStack.OpenAi;
 
 /// <summary>The OpenAI wire format: snake_case names, absent rather than null optional fields.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -12,4 +14,7 @@ namespace RagStack.ModelHost;
 [JsonSerializable(typeof(ChatCompletionChunk))]
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(OpenAiError))]
-internal sealed partial class ModelHostJson : JsonSerializerContext;
+[JsonSerializable(typeof(EmbeddingRequest))]
+[JsonSerializable(typeof(EmbeddingList))]
+[JsonSerializable(typeof(JsonElement))]
+internal sealed partial class OpenAiJson : JsonSerializerContext;
