@@ -27,7 +27,9 @@ public static class AskApi
             .WithSummary("A grounded answer to a question with its cited sources; streamed as server-sent events with Accept: text/event-stream.")
             .Produces<AskResponse>(StatusCodes.Status200OK, "application/json", EventStream)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .RequireAskLimiter();
         return group;
     }
 

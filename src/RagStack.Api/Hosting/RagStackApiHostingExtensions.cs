@@ -8,11 +8,12 @@ using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection;
 using RagStack.Api.Ask;
 using RagStack.Api.Documents;
+using RagStack.Api.Generation;
+using RagStack.Api.OpenAi;
 using RagStack.Api.Problems;
 using RagStack.Api.Search;
 using RagStack.Api.Tenancy;
 using RagStack.Domains;
-using RagStack.LlamaSharp;
 using RagStack.Onnx;
 using RagStack.Storage.Embedded;
 
@@ -29,7 +30,8 @@ public static class RagStackApiHostingExtensions
     /// <summary>
     /// Adds the RAG service: the data folder's embedded store (<see cref="RagStackApiOptions.DataDirectory"/>), ONNX
     /// embeddings of the folder's model, ingestion, retrieval and answering, a llama.cpp generator when
-    /// <c>RagStack:Model:Path</c> is set (else extractive answers), domains from <c>RagStack:Domains</c>, problem details,
+    /// <c>RagStack:Model:Path</c> is set or an OpenAI-compatible model server when <c>RagStack:Model:Endpoint</c> is
+    /// (else extractive answers), one bounded queue for questions (<c>RagStack:Api</c>), domains from <c>RagStack:Domains</c>, problem details,
     /// the OpenAPI document and health checks. Without a configured URL it listens on <see cref="DefaultUrl"/> (loopback).
     /// </summary>
     public static WebApplicationBuilder AddRagStackApi(this WebApplicationBuilder builder)
@@ -53,10 +55,8 @@ public static class RagStackApiHostingExtensions
             .ValidateOnStart();
         services.AddRagStackEmbeddedStore(o => o.DataDirectory = folder.Path);
         services.AddRagStackOnnxEmbeddings(o => o.Model = folder.EmbeddingModel);
-        if (settings.Model.Path is { Length: > 0 } modelPath)
-        {
-            services.AddRagStackLlamaChat(o => o.ModelPath = Path.GetFullPath(modelPath));
-        }
+        services.AddRagStackGenerator(settings.Model);
+        services.AddAskLimiter();
 
         var configuration = builder.Configuration;
         services.AddRagStack(domains: d => BindDomains(configuration, d));
@@ -79,7 +79,8 @@ public static class RagStackApiHostingExtensions
     }
 
     /// <summary>
-    /// Maps the service's endpoints: <c>POST /api/search</c>, <c>POST /api/ask</c>, the OpenAPI document at
+    /// Maps the service's endpoints: <c>POST /api/search</c>, <c>POST /api/ask</c>, the OpenAI-compatible <c>/v1</c>
+    /// (chat completions, models, embeddings), the OpenAPI document at
     /// <c>/openapi/v1.json</c> and <c>/health</c>; errors are answered as RFC 7807 problem details.
     /// </summary>
     public static WebApplication MapRagStackApi(this WebApplication app)
@@ -90,10 +91,12 @@ public static class RagStackApiHostingExtensions
         app.UseMiddleware<ApiKeyAuthentication>();
         app.MapOpenApi();
         app.MapHealthChecks("/health");
+        app.UseRateLimiter();
         var api = app.MapGroup("/api");
         api.MapSearchApi();
         api.MapAskApi();
         api.MapDocumentsApi();
+        app.MapOpenAiApi();
         return app;
     }
 
