@@ -11,7 +11,7 @@ internal sealed record ChatCompletion(string Id, long Created, string Model, IRe
 
     /// <summary>Fields beyond OpenAI's (the RAG service's <c>sources</c>), written beside the standard ones; clients ignore what they do not know.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extensions { get; init; }
+    public Dictionary<string, JsonElement>? Extensions { get; set; }
 
     /// <summary>The completion of a finished reply.</summary>
     public static ChatCompletion Of(CompletionHeader header, ChatResponse response) => new(
@@ -61,7 +61,7 @@ internal sealed record ChatCompletionChunk(string Id, long Created, string Model
 
     /// <summary>Fields beyond OpenAI's, carried by the chunk with the finish reason.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extensions { get; init; }
+    public Dictionary<string, JsonElement>? Extensions { get; set; }
 }
 
 /// <summary>A piece of the reply; the last one has no text and carries the finish reason.</summary>

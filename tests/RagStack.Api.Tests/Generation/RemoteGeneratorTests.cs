@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using RagStack.LlamaSharp.Gguf;
+using RagStack.LlamaSharp.Tests;
+using RagStack.LlamaSharp.Tests.Adapters;
+using RagStack.ModelHost.Tests;
+using static RagStack.Api.Tests.ApiClient;
+
+namespace RagStack.Api.Tests.Generation;
+
+/// <summary>
+/// A real model host on loopback Kestrel (llama.cpp, with a LoRA adapter served as <c>legal</c>), and the service with
+/// <c>RagStack:Model:Endpoint</c> pointing at it. The host records the model id of every chat request it receives.
+/// </summary>
+public abstract class RemoteGeneratorFixture : IAsyncLifetime
+{
+    public const string BaseId = "tiny";
+
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("ragstack-remote-");
+    private WebApplication? _host;
+
+    /// <summary>The model ids the host was asked for, in order.</summary>
+    public ConcurrentQueue<string> RequestedModels { get; } = new();
+
+    public ApiFixture Api { get; private set; } = null!;
+
+    /// <summary>Writes or finds the base model and an adapter for it in <paramref name="folder"/>; null when the model is not available here.</summary>
+    protected abstract (string Model, string Adapter)? Models(string folder);
+
+    public async Task InitializeAsync()
+    {
+        if (Models(_folder.FullName) is not var (model, adapter))
+        {
+            return;
+        }
+
+        _host = await TestHost.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["RagStack:ModelHost:ModelPath"] = model,
+                ["RagStack:ModelHost:ModelId"] = BaseId,
+                ["RagStack:ModelHost:ContextLength"] = "1024",
+                ["RagStack:ModelHost:Threads"] = "2",
+                ["RagStack:ModelHost:Adapters:legal"] = adapter,
+            },
+            RecordModelAsync);
+        Api = new RemoteModelApi(new Uri(TestHost.AddressOf(_host), "/v1"));
+        await Api.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Api is IAsyncLifetime api)
+        {
+            await api.DisposeAsync();
+        }
+
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        _folder.Delete(recursive: true);
+    }
+
+    private async Task RecordModelAsync(HttpContext context, Func<Task> next)
+    {
+        if (context.Request.Path == "/v1/chat/completions")
+        {
+            context.Request.EnableBuffering();
+            using (var body = await JsonDocument.ParseAsync(context.Request.Body))
+            {
+                RequestedModels.Enqueue(body.RootElement.GetProperty("model").GetString()!);
+            }
+
+            context.Request.Body.Position = 0;
+        }
+
+        await next();
+    }
+
+    /// <summary>The service answering through the model host; the <c>legal</c> domain switches its adapter on.</summary>
+    private sealed class RemoteModelApi(Uri endpoint) : ApiFixture
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("RagStack:Model:Endpoint", endpoint.ToString());
+            builder.UseSetting("RagStack:Model:Id", BaseId);
+            // With a model server the adapter is the server's: the setting only names the domain as one with an adapter.
+            builder.UseSetting("RagStack:Domains:legal:Adapter", "served by the model host");
+        }
+    }
+}
+
+/// <summary>A synthetic Llama with random weights and a random LoRA adapter, written by our GGUF writers: runs everywhere.</summary>
+public sealed class SyntheticRemoteGeneratorFixture : RemoteGeneratorFixture
+{
+    private static readonly SyntheticLlamaSpec Spec = new() { Layers = 2, EmbeddingLength = 64, FeedForwardLength = 128, ContextLength = 1024 };
+
+    protected override (string Model, string Adapter)? Models(string folder)
+    {
+        var model = Path.Combine(folder, "synthetic.gguf");
+        var adapter = Path.Combine(folder, "legal.gguf");
+        SyntheticLlama.Write(model, Spec);
+        TestLoraAdapters.Write(adapter, Spec, seed: 7);
+        return (model, adapter);
+    }
+}
+
+/// <summary>The real stories260K model from <c>../shared/models</c>, with a random LoRA adapter shaped for it.</summary>
+public sealed class StoriesRemoteGeneratorFixture : RemoteGeneratorFixture
+{
+    protected override (string Model, string Adapter)? Models(string folder)
+    {
+        if (SharedModels.Stories260K is not { } model)
+        {
+            return null;
+        }
+
+        var adapter = Path.Combine(folder, "legal.gguf");
+        TestLoraAdapters.Write(model, adapter, seed: 7);
+        return (model, adapter);
+    }
+}
+
+public sealed class RemoteGeneratorTests(SyntheticRemoteGeneratorFixture remote) : IClassFixture<SyntheticRemoteGeneratorFixture>
+{
+    [Fact]
+    public async Task An_answer_is_generated_by_the_model_host_from_the_retrieved_sources()
+    {
+        await RemoteGeneratorAssertions.GeneratedFromTheGardeningNote(remote);
+    }
+
+    [Fact]
+    public async Task A_domain_with_an_adapter_asks_the_model_host_for_base_plus_domain()
+    {
+        await RemoteGeneratorAssertions.TheDomainAdapterReachesTheHost(remote);
+    }
+
+    [Fact]
+    public async Task A_domain_whose_adapter_the_host_does_not_serve_is_a_503_naming_the_model()
+    {
+        var client = remote.Api.WithWebHostBuilder(b => b.UseSetting("RagStack:Domains:garden:Adapter", "not served")).CreateClient();
+
+        var (response, body) = await PostAsync(client, "/api/ask", new { question = "How often should tomato plants be watered?", index = "default", domain = "garden", maxTokens = 4 });
+
+        AssertProblem(response, body, 503, $"{RemoteGeneratorFixture.BaseId}+garden");
+    }
+}
+
+public sealed class StoriesRemoteGeneratorTests(StoriesRemoteGeneratorFixture remote) : IClassFixture<StoriesRemoteGeneratorFixture>
+{
+    [SkippableFact]
+    public async Task Stories260K_behind_the_model_host_answers_from_the_retrieved_sources()
+    {
+        Skip.If(SharedModels.Stories260K is null, SharedModels.Missing);
+
+        await RemoteGeneratorAssertions.GeneratedFromTheGardeningNote(remote);
+        await RemoteGeneratorAssertions.TheDomainAdapterReachesTheHost(remote);
+    }
+}
+
+/// <summary>What every model behind the model host must give, whatever its weights.</summary>
+internal static class RemoteGeneratorAssertions
+{
+    public static async Task GeneratedFromTheGardeningNote(RemoteGeneratorFixture remote)
+    {
+        var (response, body) = await PostAsync(remote.Api.CreateClient(), "/api/ask", new { question = "How often should tomato plants be watered?", maxTokens = 12, temperature = 0 });
+
+        response.EnsureSuccessStatusCode();
+        Assert.Equal("generated", body.GetProperty("kind").GetString());
+        Assert.NotEmpty(body.GetProperty("text").GetString()!);
+        Assert.True(body.GetProperty("usage").GetProperty("outputTokens").GetInt32() > 0);
+        // A model that writes no [n] still answered from the retrieved note, which the notice names.
+        var grounded = body.GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("citation").GetProperty("document").GetString()).Contains(ApiFixture.GardeningDocument)
+            || (body.TryGetProperty("notice", out var notice) && notice.GetString()!.Contains(ApiFixture.GardeningDocument, StringComparison.Ordinal));
+        Assert.True(grounded, body.ToString());
+        Assert.Contains(RemoteGeneratorFixture.BaseId, remote.RequestedModels);
+    }
+
+    public static async Task TheDomainAdapterReachesTheHost(RemoteGeneratorFixture remote)
+    {
+        var (response, body) = await PostAsync(remote.Api.CreateClient(), "/api/ask", new { question = "How much notice ends the lease?", domain = "legal", maxTokens = 8, temperature = 0 });
+
+        response.EnsureSuccessStatusCode();
+        Assert.Equal("generated", body.GetProperty("kind").GetString());
+        Assert.Equal("legal", body.GetProperty("adapter").GetProperty("name").GetString());
+        Assert.Contains($"{RemoteGeneratorFixture.BaseId}+legal", remote.RequestedModels);
+    }
+}
