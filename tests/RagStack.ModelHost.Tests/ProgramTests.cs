@@ -21,7 +21,7 @@ public sealed class ProgramTests(ModelHostFixture host)
         var models = await http.GetFromJsonAsync<ModelListBody>(new Uri("/v1/models", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Equal([ModelHostFixture.BaseId, ModelHostFixture.AdapterId], models!.Data.Select(m => m.Id));
+        Assert.Equal([ModelHostFixture.BaseId, ModelHostFixture.AdapterId, "snowflake-arctic-embed-xs"], models!.Data.Select(m => m.Id));
     }
 
     private sealed record ModelListBody(IReadOnlyList<ModelBody> Data);

@@ -92,6 +92,9 @@ public abstract class RemoteGeneratorFixture : IAsyncLifetime
             builder.UseSetting("RagStack:Model:Id", BaseId);
             // With a model server the adapter is the server's: the setting only names the domain as one with an adapter.
             builder.UseSetting("RagStack:Domains:legal:Adapter", "served by the model host");
+            // A domain whose adapter the host does not serve.
+            builder.UseSetting("RagStack:Domains:orchard:Index", "default");
+            builder.UseSetting("RagStack:Domains:orchard:Adapter", "not served");
         }
     }
 }
@@ -144,11 +147,9 @@ public sealed class RemoteGeneratorTests(SyntheticRemoteGeneratorFixture remote)
     [Fact]
     public async Task A_domain_whose_adapter_the_host_does_not_serve_is_a_503_naming_the_model()
     {
-        var client = remote.Api.WithWebHostBuilder(b => b.UseSetting("RagStack:Domains:garden:Adapter", "not served")).CreateClient();
+        var (response, body) = await PostAsync(remote.Api.CreateClient(), "/api/ask", new { question = "How often should tomato plants be watered?", domain = "orchard", maxTokens = 4 });
 
-        var (response, body) = await PostAsync(client, "/api/ask", new { question = "How often should tomato plants be watered?", index = "default", domain = "garden", maxTokens = 4 });
-
-        AssertProblem(response, body, 503, $"{RemoteGeneratorFixture.BaseId}+garden");
+        AssertProblem(response, body, 503, $"{RemoteGeneratorFixture.BaseId}+orchard");
     }
 }
 
