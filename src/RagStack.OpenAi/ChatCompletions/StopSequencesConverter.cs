@@ -4,7 +4,13 @@ using System.Text.Json.Serialization;
 namespace RagStack.OpenAi.ChatCompletions;
 
 /// <summary>Reads OpenAI's <c>stop</c>, which is either one string or an array of strings.</summary>
-internal sealed class StopSequencesConverter : JsonConverter<IReadOnlyList<string>>
+internal sealed class StopSequencesConverter() : StringOrStringsConverter("stop");
+
+/// <summary>
+/// Reads a field that OpenAI lets be one string or an array of strings (<c>stop</c>, <c>input</c>) as a list; anything
+/// else is refused with a message naming the field.
+/// </summary>
+internal abstract class StringOrStringsConverter(string field) : JsonConverter<IReadOnlyList<string>>
 {
     public override IReadOnlyList<string>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
@@ -15,26 +21,26 @@ internal sealed class StopSequencesConverter : JsonConverter<IReadOnlyList<strin
             case JsonTokenType.String:
                 return [reader.GetString()!];
             case JsonTokenType.StartArray:
-                var stops = new List<string>();
+                var values = new List<string>();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    stops.Add(reader.TokenType == JsonTokenType.String
+                    values.Add(reader.TokenType == JsonTokenType.String
                         ? reader.GetString()!
-                        : throw new JsonException("'stop' must be a string or an array of strings."));
+                        : throw new JsonException($"'{field}' must be a string or an array of strings."));
                 }
 
-                return stops;
+                return values;
             default:
-                throw new JsonException("'stop' must be a string or an array of strings.");
+                throw new JsonException($"'{field}' must be a string or an array of strings.");
         }
     }
 
     public override void Write(Utf8JsonWriter writer, IReadOnlyList<string> value, JsonSerializerOptions options)
     {
         writer.WriteStartArray();
-        foreach (var stop in value)
+        foreach (var item in value)
         {
-            writer.WriteStringValue(stop);
+            writer.WriteStringValue(item);
         }
 
         writer.WriteEndArray();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using RagStack.OpenAi.ChatCompletions;
 
 namespace RagStack.OpenAi.Embeddings;
 
@@ -37,35 +38,8 @@ internal sealed record EmbeddingVector(ReadOnlyMemory<float> Values, bool Base64
 /// <summary>Token counts of one request, counted with the model's own tokenizer.</summary>
 internal sealed record EmbeddingUsage(int PromptTokens, int TotalTokens);
 
-/// <summary>Reads <c>input</c>: one string or an array of strings.</summary>
-internal sealed class EmbeddingInputConverter : JsonConverter<IReadOnlyList<string>>
-{
-    public override IReadOnlyList<string>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.Null:
-                return null;
-            case JsonTokenType.String:
-                return [reader.GetString()!];
-            case JsonTokenType.StartArray:
-                var inputs = new List<string>();
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    inputs.Add(reader.TokenType == JsonTokenType.String
-                        ? reader.GetString()!
-                        : throw new JsonException("'input' must be a string or an array of strings; token arrays are not accepted."));
-                }
-
-                return inputs;
-            default:
-                throw new JsonException("'input' must be a string or an array of strings.");
-        }
-    }
-
-    public override void Write(Utf8JsonWriter writer, IReadOnlyList<string> value, JsonSerializerOptions options) =>
-        throw new NotSupportedException("Requests are read, never written.");
-}
+/// <summary>Reads <c>input</c>: one string or an array of strings (token arrays are refused).</summary>
+internal sealed class EmbeddingInputConverter() : StringOrStringsConverter("input");
 
 /// <summary>Writes a vector as an array of numbers, or as base64 of its little-endian float32s.</summary>
 internal sealed class EmbeddingVectorConverter : JsonConverter<EmbeddingVector>
