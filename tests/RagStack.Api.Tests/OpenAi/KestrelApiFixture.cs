@@ -10,7 +10,7 @@ namespace RagStack.Api.Tests.OpenAi;
 /// The service on real Kestrel at a free loopback port, as OpenAI SDKs and Semantic Kernel reach it, with the
 /// <see cref="ApiFixture"/> documents; without a generator model, so answers are the cited passages.
 /// </summary>
-public sealed class KestrelApiFixture : ApiFixture
+public class KestrelApiFixture : ApiFixture
 {
     public KestrelApiFixture() => UseKestrel();
 
