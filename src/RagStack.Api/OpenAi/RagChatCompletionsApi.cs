@@ -71,14 +71,10 @@ internal static class RagChatCompletionsApi
         {
             if (!request.Stream)
             {
+                // The same two updates a stream ends with, merged: the text, then the finish reason, usage and sources.
                 var answer = await answerer.AskAsync(ask, cancellationToken);
-                var finished = Finished(answer);
-                return TypedResults.Json(ChatCompletion.Of(header, new ChatResponse(new ChatMessage(ChatRole.Assistant, answer.Text))
-                {
-                    FinishReason = finished.FinishReason,
-                    Usage = finished.Contents.OfType<UsageContent>().Single().Details,
-                    AdditionalProperties = finished.AdditionalProperties,
-                }), OpenAiJson.Default.ChatCompletion);
+                var reply = new[] { new ChatResponseUpdate(ChatRole.Assistant, answer.Text), Finished(answer) }.ToChatResponse();
+                return TypedResults.Json(ChatCompletion.Of(header, reply), OpenAiJson.Default.ChatCompletion);
             }
 
             return await ChatCompletionStream.StartAsync(header, UpdatesOf(answerer.AskStreamingAsync(ask, cancellationToken), cancellationToken), request.StreamOptions?.IncludeUsage ?? false, logger, cancellationToken);
