@@ -29,6 +29,7 @@ internal static class GeneratorServiceCollectionExtensions
         if (model.Path is { Length: > 0 } path)
         {
             services.AddRagStackLlamaChat(o => o.ModelPath = Path.GetFullPath(path));
+            services.AddHostedService<GeneratorStartup>();
         }
         else if (model.Endpoint is { Length: > 0 } endpoint && EndpointOf(endpoint) is { } uri && model.Id is { Length: > 0 } id)
         {

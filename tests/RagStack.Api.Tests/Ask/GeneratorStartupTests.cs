@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using RagStack.LlamaSharp.Gguf;
+
+namespace RagStack.Api.Tests.Ask;
+
+public sealed class GeneratorStartupTests : IDisposable
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "ragstack-api-startup-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS; it is in the temp folder.
+        }
+    }
+
+    [Fact]
+    public void A_domain_adapter_that_cannot_load_stops_the_start_naming_the_file_and_the_domain()
+    {
+        Directory.CreateDirectory(_data);
+        var model = Path.Combine(_data, "synthetic.gguf");
+        SyntheticLlama.Write(model, new SyntheticLlamaSpec { Layers = 1, EmbeddingLength = 32, FeedForwardLength = 64, ContextLength = 256 });
+        var adapter = Path.Combine(_data, "missing-legal.gguf");
+        using var api = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("RagStack:DataDirectory", _data);
+            b.UseSetting("RagStack:Model:Path", model);
+            b.UseSetting("RagStack:Domains:legal:Adapter", adapter);
+        });
+
+        var error = Assert.ThrowsAny<Exception>(() => api.CreateClient());
+
+        var messages = string.Join(" | ", Chain(error).Select(e => e.Message));
+        Assert.Contains(adapter, messages, StringComparison.Ordinal);
+        Assert.Contains("(domain 'legal')", messages, StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<Exception> Chain(Exception e)
+    {
+        for (var current = e; current is not null; current = current.InnerException)
+        {
+            yield return current;
+        }
+    }
+}
