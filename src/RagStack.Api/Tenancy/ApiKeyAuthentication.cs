@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using RagStack.OpenAi.Errors;
 
 namespace RagStack.Api.Tenancy;
 
@@ -62,6 +63,7 @@ internal sealed class ApiKeyAuthentication(RequestDelegate next, IOptions<ApiKey
         return request.Headers["X-Api-Key"].ToString().Trim();
     }
 
+    /// <summary>Problem details on <c>/api</c>; OpenAI's error shape on <c>/v1</c>, whose clients read their message from it.</summary>
     private static async Task Refuse(HttpContext context, int status, string title, string detail)
     {
         if (status == StatusCodes.Status401Unauthorized)
@@ -69,7 +71,10 @@ internal sealed class ApiKeyAuthentication(RequestDelegate next, IOptions<ApiKey
             context.Response.Headers.WWWAuthenticate = "Bearer";
         }
 
-        await TypedResults.Problem(detail: detail, statusCode: status, title: title).ExecuteAsync(context);
+        var result = context.Request.Path.StartsWithSegments("/v1")
+            ? OpenAiError.Result(status, detail, OpenAiError.TypeOf(status), code: status == StatusCodes.Status401Unauthorized ? "invalid_api_key" : null)
+            : TypedResults.Problem(detail: detail, statusCode: status, title: title);
+        await result.ExecuteAsync(context);
     }
 
     private static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));

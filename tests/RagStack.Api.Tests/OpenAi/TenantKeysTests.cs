@@ -61,5 +61,9 @@ public sealed class TenantKeysTests(KeyedKestrelApiFixture api) : IClassFixture<
         Assert.Contains("rocket skates in March", string.Concat(acme.Content.Select(p => p.Text)), StringComparison.Ordinal);
         Assert.Equal(404, foreign.Status);
         Assert.Equal(401, anonymous.Status);
+        // OpenAI's error shape, whose message OpenAI clients show.
+        var error = System.Text.Json.JsonDocument.Parse(anonymous.GetRawResponse()!.Content.ToString()).RootElement.GetProperty("error");
+        Assert.Contains("not one this service knows", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("invalid_api_key", error.GetProperty("code").GetString());
     }
 }
