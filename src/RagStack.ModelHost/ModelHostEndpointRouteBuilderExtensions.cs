@@ -1,6 +1,7 @@
 using RagStack.ModelHost.ChatCompletions;
 using RagStack.ModelHost.Models;
 using RagStack.OpenAi.Embeddings;
+using RagStack.OpenAi.Errors;
 
 namespace RagStack.ModelHost;
 
@@ -14,7 +15,7 @@ public static class ModelHostEndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapModelHostApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var v1 = app.MapGroup("/v1");
+        var v1 = app.MapGroup("/v1").AnswerUnexpectedErrorsAsOpenAi();
         v1.MapModelsApi();
         v1.MapChatCompletionsApi();
         v1.MapEmbeddingsApi();

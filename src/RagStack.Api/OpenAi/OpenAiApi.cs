@@ -9,6 +9,7 @@ using RagStack.Domains;
 using RagStack.OpenAi;
 using RagStack.OpenAi.Embeddings;
 using RagStack.OpenAi.Models;
+using RagStack.OpenAi.Errors;
 
 namespace RagStack.Api.OpenAi;
 
@@ -23,7 +24,7 @@ public static class OpenAiApi
     public static RouteGroupBuilder MapOpenAiApi(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        var v1 = routes.MapGroup("/v1").WithTags("OpenAI");
+        var v1 = routes.MapGroup("/v1").WithTags("OpenAI").AnswerUnexpectedErrorsAsOpenAi();
         v1.MapRagChatCompletionsApi();
         v1.MapGet("/models", ListModelsAsync)
             .WithName("ListRagModels")
