@@ -1,8 +1,11 @@
 using RagStack.ModelHost;
+using RagStack.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
 builder.Services.AddRagStackModelHost();
 
 var app = builder.Build();
 app.MapModelHostApi();
+app.MapDefaultEndpoints();
 app.Run();
