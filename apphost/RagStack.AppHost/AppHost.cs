@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Configuration;
+using RagStack.AppHost;
+
+// The whole application on one machine: the model host, the RAG service on top of it, and the web page in front.
+var builder = DistributedApplication.CreateBuilder(args);
+var repository = RepositoryPaths.FromAppHostDirectory(builder.AppHostDirectory);
+
+var modelPath = builder.AddParameter("model-path", new FixedParameterDefault(repository.DefaultModel))
+    .WithDescription("The GGUF model the model host serves; default ../shared/models/stories260K.gguf beside the repository.");
+var dataDirectory = builder.AddParameter("data-dir", new FixedParameterDefault(repository.DefaultDataDirectory))
+    .WithDescription("The RAG service's data folder (database, indexes, originals); default .ragstack-data in the repository.");
+
+var modelhost = builder.AddProject<Projects.RagStack_ModelHost>("modelhost")
+    .WithHttpEndpoint(name: "http")
+    .WithEnvironment("RagStack__ModelHost__ModelPath", modelPath)
+    .WithEnvironment("RagStack__ModelHost__ModelId", ModelIds.Served)
+    .WithHttpHealthCheck("/health");
+
+var api = builder.AddProject<Projects.RagStack_Api>("api")
+    .WithHttpEndpoint(name: "http")
+    .WithExternalHttpEndpoints()
+    .WithReference(modelhost)
+    .WaitFor(modelhost)
+    .WithEnvironment("RagStack__Model__Endpoint", ReferenceExpression.Create($"{modelhost.GetEndpoint("http")}/v1"))
+    .WithEnvironment("RagStack__Model__Id", ModelIds.Served)
+    .WithEnvironment("RagStack__DataDirectory", dataDirectory)
+    .WithEnvironment("RagStack__Seed__Path", repository.SampleCorpus)
+    .WithEnvironment("RagStack__Seed__Index", "genai")
+    .WithHttpHealthCheck("/health");
+
+if (builder.Configuration[VectorStoreChoice.Key] is { } store)
+{
+    VectorStoreChoice.Apply(builder, api, store);
+}
+
+var web = builder.AddProject<Projects.RagStack_Web>("web")
+    .WithHttpEndpoint(name: "http")
+    .WithExternalHttpEndpoints()
+    .WithReference(api)
+    .WaitFor(api)
+    .WithHttpHealthCheck("/health");
+
+StartupMessages.LogWhenReady(builder, web, "The web UI");
+StartupMessages.LogWhenReady(builder, api, "The RAG API");
+
+builder.Build().Run();
