@@ -1,0 +1,153 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Aspire.Hosting.Testing;
+using RagStack.LlamaSharp.Tests;
+
+namespace RagStack.AppHost.Tests;
+
+public sealed class AppHostTests(AppHostFixture fixture) : IClassFixture<AppHostFixture>
+{
+    private static readonly TimeSpan TestTimeout = TimeSpan.FromMinutes(3);
+
+    [SkippableFact]
+    public void The_api_runs_on_the_data_folder_given_as_the_data_dir_parameter()
+    {
+        Skip.If(SharedModels.Stories260K is null, SharedModels.Missing);
+
+        // The API writes the folder's settings file when it opens the folder, so it shows which folder it runs on.
+        Assert.True(File.Exists(Path.Combine(fixture.DataDirectory, "ragstack.json")), $"The API did not open {fixture.DataDirectory}.");
+    }
+
+    [SkippableFact]
+    public async Task The_api_searches_and_answers_once_healthy()
+    {
+        Skip.If(SharedModels.Stories260K is null, SharedModels.Missing);
+        using var timeout = new CancellationTokenSource(TestTimeout);
+        using var api = fixture.App.CreateHttpClient("api", "http");
+
+        using var search = await api.PostAsJsonAsync("/api/search", new { query = "low-rank adapters", index = "genai" }, timeout.Token);
+        using var ask = await api.PostAsJsonAsync("/api/ask", new { question = "What does LoRA train?", index = "genai" }, timeout.Token);
+
+        Assert.Equal(HttpStatusCode.OK, search.StatusCode);
+        var results = await ReadJsonAsync(search, timeout.Token);
+        Assert.Equal("genai", results.GetProperty("index").GetString());
+        Assert.Equal(JsonValueKind.Array, results.GetProperty("results").ValueKind);
+        Assert.Equal(HttpStatusCode.OK, ask.StatusCode);
+        var answer = await ReadJsonAsync(ask, timeout.Token);
+        Assert.False(string.IsNullOrWhiteSpace(answer.GetProperty("text").GetString()));
+    }
+
+    [SkippableFact]
+    public async Task The_web_app_serves_its_chat_and_upload_page()
+    {
+        Skip.If(SharedModels.Stories260K is null, SharedModels.Missing);
+        using var timeout = new CancellationTokenSource(TestTimeout);
+        using var web = fixture.App.CreateHttpClient("web", "http");
+
+        var page = await web.GetStringAsync("/", timeout.Token);
+        using var script = await web.GetAsync("/app.js", timeout.Token);
+
+        Assert.Contains("<script src=\"app.js\"", page, StringComparison.Ordinal);
+        Assert.Contains("id=\"upload-form\"", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Contains("text/event-stream", await script.Content.ReadAsStringAsync(timeout.Token), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task The_web_app_forwards_a_search_to_the_api()
+    {
+        Skip.If(SharedModels.Stories260K is null, SharedModels.Missing);
+        using var timeout = new CancellationTokenSource(TestTimeout);
+        using var web = fixture.App.CreateHttpClient("web", "http");
+
+        using var response = await web.PostAsJsonAsync("/api/search", new { query = "paged attention", index = "genai", top = 3 }, timeout.Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var results = await ReadJsonAsync(response, timeout.Token);
+        Assert.Equal("genai", results.GetProperty("index").GetString());
+    }
+
+    [SkippableFact]
+    public async Task The_web_app_forwards_a_streamed_answer_as_server_sent_events()
+    {
+        Skip.If(SharedModels.Stories260K is null, SharedModels.Missing);
+        using var timeout = new CancellationTokenSource(TestTimeout);
+        using var web = fixture.App.CreateHttpClient("web", "http");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/ask")
+        {
+            Content = JsonContent.Create(new { question = "What does LoRA train?", index = "genai" }),
+        };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+
+        using var response = await web.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        var events = await response.Content.ReadAsStringAsync(timeout.Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("event: sources\n", events, StringComparison.Ordinal);
+        Assert.EndsWith("\n\n", events, StringComparison.Ordinal);
+        Assert.Contains("event: done\n", events, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task An_uploaded_document_is_ingested_and_cited_in_answers()
+    {
+        Skip.If(SharedModels.Stories260K is null, SharedModels.Missing);
+        using var timeout = new CancellationTokenSource(TestTimeout);
+        using var api = fixture.App.CreateHttpClient("api", "http");
+        var index = "apphost-" + Guid.NewGuid().ToString("N")[..8];
+        const string name = "lighthouse.md";
+        const string markdown = """
+            # The Quillmere lighthouse
+
+            ## Upkeep
+
+            Every spring the keeper of the Quillmere lighthouse paints the lamp room saffron yellow, using exactly
+            forty-two litres of paint.
+            """;
+
+        using var upload = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(Encoding.UTF8.GetBytes(markdown)) { Headers = { ContentType = new MediaTypeHeaderValue("text/markdown") } }, "files", name },
+        };
+        using var accepted = await api.PostAsync($"/api/indexes/{index}/documents", upload, timeout.Token);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var document = (await ReadJsonAsync(accepted, timeout.Token)).GetProperty("documents")[0];
+        Assert.Equal(name, document.GetProperty("name").GetString());
+        Assert.Equal($"/api/indexes/{index}/documents/{document.GetProperty("id").GetString()}", document.GetProperty("statusUrl").GetString());
+
+        var status = await WaitUntilProcessedAsync(api, document.GetProperty("statusUrl").GetString()!, timeout.Token);
+        Assert.True(status.GetProperty("status").GetString() == "ready", $"The document did not become ready: {status}");
+
+        using var ask = await api.PostAsJsonAsync("/api/ask", new { question = "What colour is the Quillmere lamp room painted?", index }, timeout.Token);
+        Assert.Equal(HttpStatusCode.OK, ask.StatusCode);
+        var sources = (await ReadJsonAsync(ask, timeout.Token)).GetProperty("sources");
+        Assert.Contains(sources.EnumerateArray(), s => s.GetProperty("citation").GetProperty("document").GetString() == name);
+    }
+
+    /// <summary>Polls a document's status until the pipeline is done with it, either way.</summary>
+    private static async Task<JsonElement> WaitUntilProcessedAsync(HttpClient api, string statusUrl, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            using var response = await api.GetAsync(statusUrl, cancellationToken);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var status = await ReadJsonAsync(response, cancellationToken);
+            if (status.GetProperty("status").GetString() is "ready" or "failed")
+            {
+                return status;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+        }
+    }
+
+    private static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        return json.RootElement.Clone();
+    }
+}
