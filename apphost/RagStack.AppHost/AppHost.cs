@@ -24,8 +24,8 @@ var api = builder.AddProject<Projects.RagStack_Api>("api")
     .WithEnvironment("RagStack__Model__Endpoint", ReferenceExpression.Create($"{modelhost.GetEndpoint("http")}/v1"))
     .WithEnvironment("RagStack__Model__Id", ModelIds.Served)
     .WithEnvironment("RagStack__DataDirectory", dataDirectory)
-    .WithEnvironment("RagStack__Seed__Path", repository.SampleCorpus)
-    .WithEnvironment("RagStack__Seed__Index", "genai")
+    .WithEnvironment("RagStack__Uploads__SeedFolder", repository.SampleCorpus)
+    .WithEnvironment("RagStack__Uploads__SeedIndex", "genai")
     .WithHttpHealthCheck("/health");
 
 if (builder.Configuration[VectorStoreChoice.Key] is { } store)

@@ -93,6 +93,22 @@ public sealed class AppHostTests(AppHostFixture fixture) : IClassFixture<AppHost
     }
 
     [SkippableFact]
+    public async Task The_sample_corpus_is_seeded_into_genai_on_first_start_and_searchable()
+    {
+        Skip.If(SharedModels.Stories260K is null, SharedModels.Missing);
+        using var timeout = new CancellationTokenSource(TestTimeout);
+        using var api = fixture.App.CreateHttpClient("api", "http");
+
+        var documents = await WaitUntilAllProcessedAsync(api, "/api/indexes/genai/documents", timeout.Token);
+        using var search = await api.PostAsJsonAsync("/api/search", new { query = "LoRA low-rank adapters", index = "genai", top = 3 }, timeout.Token);
+
+        Assert.Contains(documents, d => d.GetProperty("name").GetString() == "lora-and-qlora.pdf");
+        Assert.All(documents, d => Assert.Equal("ready", d.GetProperty("status").GetString()));
+        var results = (await ReadJsonAsync(search, timeout.Token)).GetProperty("results");
+        Assert.NotEqual(0, results.GetArrayLength());
+    }
+
+    [SkippableFact]
     public async Task An_uploaded_document_is_ingested_and_cited_in_answers()
     {
         Skip.If(SharedModels.Stories260K is null, SharedModels.Missing);
@@ -139,6 +155,23 @@ public sealed class AppHostTests(AppHostFixture fixture) : IClassFixture<AppHost
             if (status.GetProperty("status").GetString() is "ready" or "failed")
             {
                 return status;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+        }
+    }
+
+    /// <summary>Polls an index's document list until it has documents and the pipeline is done with every one.</summary>
+    private static async Task<List<JsonElement>> WaitUntilAllProcessedAsync(HttpClient api, string listUrl, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            using var response = await api.GetAsync(listUrl, cancellationToken);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var documents = (await ReadJsonAsync(response, cancellationToken)).GetProperty("documents").EnumerateArray().ToList();
+            if (documents.Count > 0 && documents.All(d => d.GetProperty("status").GetString() is "ready" or "failed"))
+            {
+                return documents;
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
