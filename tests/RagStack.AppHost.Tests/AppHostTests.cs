@@ -40,6 +40,23 @@ public sealed class AppHostTests(AppHostFixture fixture) : IClassFixture<AppHost
         Assert.False(string.IsNullOrWhiteSpace(answer.GetProperty("text").GetString()));
     }
 
+    [SkippableTheory]
+    [InlineData("modelhost")]
+    [InlineData("api")]
+    [InlineData("web")]
+    public async Task Each_service_answers_its_liveness_and_health_checks(string resource)
+    {
+        Skip.If(SharedModels.Stories260K is null, SharedModels.Missing);
+        using var timeout = new CancellationTokenSource(TestTimeout);
+        using var client = fixture.App.CreateHttpClient(resource, "http");
+
+        using var alive = await client.GetAsync("/alive", timeout.Token);
+        using var health = await client.GetAsync("/health", timeout.Token);
+
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
     [SkippableFact]
     public async Task The_web_app_serves_its_chat_and_upload_page()
     {
@@ -114,6 +131,7 @@ public sealed class AppHostTests(AppHostFixture fixture) : IClassFixture<AppHost
         Skip.If(SharedModels.Stories260K is null, SharedModels.Missing);
         using var timeout = new CancellationTokenSource(TestTimeout);
         using var api = fixture.App.CreateHttpClient("api", "http");
+        using var web = fixture.App.CreateHttpClient("web", "http");
         var index = "apphost-" + Guid.NewGuid().ToString("N")[..8];
         const string name = "lighthouse.md";
         const string markdown = """
@@ -129,7 +147,8 @@ public sealed class AppHostTests(AppHostFixture fixture) : IClassFixture<AppHost
         {
             { new ByteArrayContent(Encoding.UTF8.GetBytes(markdown)) { Headers = { ContentType = new MediaTypeHeaderValue("text/markdown") } }, "files", name },
         };
-        using var accepted = await api.PostAsync($"/api/indexes/{index}/documents", upload, timeout.Token);
+        // Uploaded as the page does, through the web app's forwarding.
+        using var accepted = await web.PostAsync($"/api/indexes/{index}/documents", upload, timeout.Token);
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         var document = (await ReadJsonAsync(accepted, timeout.Token)).GetProperty("documents")[0];
         Assert.Equal(name, document.GetProperty("name").GetString());
