@@ -55,14 +55,19 @@ internal static class VectorStoreChoice
                     continue;
                 }
 
-                process.StandardOutput.ReadToEndAsync();
-                process.StandardError.ReadToEndAsync();
-                if (process.WaitForExit(TimeSpan.FromSeconds(5)) && process.ExitCode == 0)
+                // Drained so a chatty runtime cannot block on a full pipe; what it says does not matter, its exit code does.
+                _ = process.StandardOutput.ReadToEndAsync();
+                _ = process.StandardError.ReadToEndAsync();
+                if (!process.WaitForExit(TimeSpan.FromSeconds(5)))
+                {
+                    process.Kill(entireProcessTree: true);
+                    continue;
+                }
+
+                if (process.ExitCode == 0)
                 {
                     return runtime;
                 }
-
-                process.Kill(entireProcessTree: true);
             }
             catch (System.ComponentModel.Win32Exception)
             {
