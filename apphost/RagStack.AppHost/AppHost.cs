@@ -10,9 +10,15 @@ var modelPath = builder.AddParameter("model-path", new FixedParameterDefault(rep
 var dataDirectory = builder.AddParameter("data-dir", new FixedParameterDefault(repository.DefaultDataDirectory))
     .WithDescription("The RAG service's data folder (database, indexes, originals); default .ragstack-data in the repository.");
 
+// The API packs sources to its own 4096-token window, counting a remote model's tokens by estimate; a model with a small
+// vocabulary (stories260K) spends more tokens than estimated, so the host serves twice that window as headroom.
+var contextLength = builder.AddParameter("context-length", new FixedParameterDefault("8192"))
+    .WithDescription("Tokens of one request's window on the model host, prompt and reply together.");
+
 var modelhost = builder.AddProject<Projects.RagStack_ModelHost>("modelhost")
     .WithHttpEndpoint(name: "http")
     .WithEnvironment("RagStack__ModelHost__ModelPath", modelPath)
+    .WithEnvironment("RagStack__ModelHost__ContextLength", contextLength)
     .WithEnvironment("RagStack__ModelHost__ModelId", ModelIds.Served)
     .WithHttpHealthCheck("/health");
 

@@ -104,6 +104,7 @@ public sealed class AppHostTests(AppHostFixture fixture) : IClassFixture<AppHost
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("event: token\n", events, StringComparison.Ordinal);
         Assert.Contains("event: sources\n", events, StringComparison.Ordinal);
         Assert.EndsWith("\n\n", events, StringComparison.Ordinal);
         Assert.Contains("event: done\n", events, StringComparison.Ordinal);
