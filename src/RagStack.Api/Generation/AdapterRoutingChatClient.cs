@@ -80,5 +80,38 @@ internal sealed class AdapterRoutingChatClient(OpenAIClient server, string model
         {
             throw new DomainAdapterException(adapter, model, new InvalidOperationException($"the model server does not serve '{model}'; serve the adapter under the domain's name. {e.Message}", e));
         }
+        catch (ClientResultException e) when (e.Status == 400 && ErrorOf(e) is ("context_length_exceeded", var message))
+        {
+            // Without the server's tokenizer the prompt was packed by an estimate; the server counted more. Report it as the
+            // in-process model would, so callers answer it as a question that does not fit rather than a failure.
+            throw new ContextWindowExceededException(0, 0,
+                $"The model server '{model}' refused the prompt as longer than its window: {message} Set RagStack:Answering:ContextLength below the server's window.");
+        }
+    }
+
+    /// <summary>The <c>code</c> and <c>message</c> of an OpenAI-shaped error body, if it has one.</summary>
+    private static (string? Code, string? Message) ErrorOf(ClientResultException e)
+    {
+        try
+        {
+            var body = e.GetRawResponse()?.Content.ToString();
+            if (body is null)
+            {
+                return (null, null);
+            }
+
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+            return json.RootElement.TryGetProperty("error", out var error) && error.ValueKind == System.Text.Json.JsonValueKind.Object
+                ? (error.TryGetProperty("code", out var code) ? code.GetString() : null, error.TryGetProperty("message", out var text) ? text.GetString() : null)
+                : (null, null);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return (null, null);
+        }
+        catch (InvalidOperationException)
+        {
+            return (null, null);
+        }
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection;
+using RagStack.Answering;
 using RagStack.Api.Ask;
 using RagStack.Api.Documents;
 using RagStack.Api.Generation;
@@ -15,6 +16,7 @@ using RagStack.Api.Search;
 using RagStack.Api.Tenancy;
 using RagStack.Domains;
 using RagStack.Onnx;
+using RagStack.Retrieval;
 using RagStack.Storage.Embedded;
 
 namespace RagStack.Api;
@@ -60,6 +62,9 @@ public static class RagStackApiHostingExtensions
 
         var configuration = builder.Configuration;
         services.AddRagStack(domains: d => BindDomains(configuration, d));
+        // Retrieval and answering settings (e.g. RagStack:Answering:ContextLength for a model server's window) come from configuration.
+        services.AddOptions<RetrievalOptions>().BindConfiguration("RagStack:Retrieval");
+        services.AddOptions<AnsweringOptions>().BindConfiguration("RagStack:Answering");
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         // An unreadable body reaches the exception handler, which says what was wrong, instead of an empty 400.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -151,6 +151,19 @@ public sealed class RemoteGeneratorTests(SyntheticRemoteGeneratorFixture remote)
 
         AssertProblem(response, body, 503, $"{RemoteGeneratorFixture.BaseId}+orchard");
     }
+
+    [Fact]
+    public async Task A_prompt_the_model_host_finds_too_long_for_its_window_is_a_400_saying_what_to_set()
+    {
+        // The synthetic vocabulary is about one token per character: the service's estimate (a third of that) fits its
+        // default 4096-token budget, the host's 1024-token window does not.
+        var question = "Why " + string.Join(' ', Enumerable.Repeat("tomato watering schedule", 100)) + "?";
+
+        var (response, body) = await PostAsync(remote.Api.CreateClient(), "/api/ask", new { question, maxTokens = 8 });
+
+        AssertProblem(response, body, 400, "refused the prompt as longer than its window");
+        Assert.Contains("RagStack:Answering:ContextLength", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
 }
 
 public sealed class StoriesRemoteGeneratorTests(StoriesRemoteGeneratorFixture remote) : IClassFixture<StoriesRemoteGeneratorFixture>
