@@ -67,10 +67,10 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(RagStackTelemetry.Name))
+                .AddMeter(RagStackTelemetryName.Value))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
-                .AddSource(RagStackTelemetry.Name)
+                .AddSource(RagStackTelemetryName.Value)
                 // Health probes every few seconds would bury the requests worth reading.
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsHealthProbe(context.Request.Path))
                 .AddHttpClientInstrumentation());

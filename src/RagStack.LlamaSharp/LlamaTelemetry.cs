@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using RagStack.Telemetry;
 
 namespace RagStack.LlamaSharp;
 
@@ -9,9 +10,9 @@ namespace RagStack.LlamaSharp;
 /// </summary>
 internal static class LlamaTelemetry
 {
-    public static ActivitySource ActivitySource { get; } = new("RagStack");
+    public static ActivitySource ActivitySource { get; } = new(RagStackTelemetryName.Value);
 
-    private static readonly Meter Meter = new("RagStack");
+    private static readonly Meter Meter = new(RagStackTelemetryName.Value);
 
     public static Counter<long> Tokens { get; } = Meter.CreateCounter<long>("ragstack.llama.tokens", "{token}", "Prompt (evaluated or reused) and generated tokens.");
 

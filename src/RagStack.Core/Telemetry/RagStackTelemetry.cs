@@ -6,7 +6,7 @@ namespace RagStack.Telemetry;
 /// <summary>The one <see cref="ActivitySource"/> and <see cref="Meter"/> of RagStack, both named <c>RagStack</c>.</summary>
 public static class RagStackTelemetry
 {
-    public const string Name = "RagStack";
+    public const string Name = RagStackTelemetryName.Value;
 
     public static ActivitySource ActivitySource { get; } = new(Name);
 
