@@ -15,24 +15,35 @@ var dataDirectory = builder.AddParameter("data-dir", new FixedParameterDefault(r
 var contextLength = builder.AddParameter("context-length", new FixedParameterDefault("8192"))
     .WithDescription("Tokens of one request's window on the model host, prompt and reply together.");
 
-var modelhost = builder.AddProject<Projects.RagStack_ModelHost>("modelhost")
-    .WithHttpEndpoint(name: "http")
-    .WithEnvironment("RagStack__ModelHost__ModelPath", modelPath)
-    .WithEnvironment("RagStack__ModelHost__ContextLength", contextLength)
-    .WithEnvironment("RagStack__ModelHost__ModelId", ModelIds.Served)
-    .WithHttpHealthCheck("/health");
-
+// Without a model file there is nothing for a model host to serve: the API then answers extractively (the best passages,
+// cited), as the CLI does, and says how to give it a model.
+var chosenModel = builder.Configuration["Parameters:model-path"] ?? builder.Configuration["Parameters:model_path"] ?? repository.DefaultModel;
 var api = builder.AddProject<Projects.RagStack_Api>("api")
     .WithHttpEndpoint(name: "http")
     .WithExternalHttpEndpoints()
-    .WithReference(modelhost)
-    .WaitFor(modelhost)
-    .WithEnvironment("RagStack__Model__Endpoint", ReferenceExpression.Create($"{modelhost.GetEndpoint("http")}/v1"))
-    .WithEnvironment("RagStack__Model__Id", ModelIds.Served)
     .WithEnvironment("RagStack__DataDirectory", dataDirectory)
     .WithEnvironment("RagStack__Uploads__SeedFolder", repository.SampleCorpus)
     .WithEnvironment("RagStack__Uploads__SeedIndex", "genai")
     .WithHttpHealthCheck("/health");
+if (File.Exists(chosenModel))
+{
+    var modelhost = builder.AddProject<Projects.RagStack_ModelHost>("modelhost")
+        .WithHttpEndpoint(name: "http")
+        .WithEnvironment("RagStack__ModelHost__ModelPath", modelPath)
+        .WithEnvironment("RagStack__ModelHost__ContextLength", contextLength)
+        .WithEnvironment("RagStack__ModelHost__ModelId", ModelIds.Served)
+        .WithHttpHealthCheck("/health");
+    api.WithReference(modelhost)
+        .WaitFor(modelhost)
+        .WithEnvironment("RagStack__Model__Endpoint", ReferenceExpression.Create($"{modelhost.GetEndpoint("http")}/v1"))
+        .WithEnvironment("RagStack__Model__Id", ModelIds.Served);
+}
+else
+{
+    StartupMessages.LogAtStart(builder,
+        $"No model at {chosenModel}: the model host is not started and answers are extractive (the best passages, cited). " +
+        "Give a GGUF model with --Parameters:model-path=/path/model.gguf.");
+}
 
 if (builder.Configuration[VectorStoreChoice.Key] is { } store)
 {

@@ -16,8 +16,22 @@ public sealed class AppHostModelTests
         using var timeout = new CancellationTokenSource(Timeout);
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.RagStack_AppHost>(timeout.Token);
 
-        Assert.Equal(["api", "modelhost", "web"], builder.Resources.OfType<ProjectResource>().Select(r => r.Name).Order(StringComparer.Ordinal));
+        // The model host runs when there is a model to serve: the shared small model by default.
+        string[] expected = SharedModels.Stories260K is null ? ["api", "web"] : ["api", "modelhost", "web"];
+        Assert.Equal(expected, builder.Resources.OfType<ProjectResource>().Select(r => r.Name).Order(StringComparer.Ordinal));
         Assert.Empty(builder.Resources.OfType<ContainerResource>());
+    }
+
+    [Fact]
+    public async Task Without_a_model_file_there_is_no_model_host_and_the_api_is_not_pointed_at_one()
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.RagStack_AppHost>(
+            ["--Parameters:model-path=/no/such/model.gguf"], timeout.Token);
+
+        Assert.Equal(["api", "web"], builder.Resources.OfType<ProjectResource>().Select(r => r.Name).Order(StringComparer.Ordinal));
+        var api = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "api");
+        Assert.Empty(api.Annotations.OfType<WaitAnnotation>());
     }
 
     [Fact]
