@@ -43,6 +43,12 @@ public sealed class GeneratorModelSettings
 
     /// <summary>The API key sent to <see cref="Endpoint"/>; null for none (the model host needs none).</summary>
     public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// The window, prompt and reply, that a model loaded in process (<see cref="Path"/>) is given; 0 for the model's own
+    /// (capped). A model server's window is the server's: tell the answer packing with <c>RagStack:Answering:ContextLength</c>.
+    /// </summary>
+    public int ContextLength { get; set; }
 }
 
 /// <summary>

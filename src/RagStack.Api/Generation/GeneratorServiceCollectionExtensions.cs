@@ -23,12 +23,17 @@ internal static class GeneratorServiceCollectionExtensions
                 "RagStack:Model:Path and RagStack:Model:Endpoint are both set; keep Path for a model loaded in process or Endpoint for a model server, not both.")
             .Validate(o => o.Model.Endpoint is not { Length: > 0 } endpoint || EndpointOf(endpoint) is not null,
                 "RagStack:Model:Endpoint is not an http(s) URL; give the server's OpenAI base URL, e.g. http://localhost:5080/v1.")
+            .Validate(o => o.Model.ContextLength >= 0, "RagStack:Model:ContextLength must be 0 (the model's own window) or a number of tokens.")
             .Validate(o => o.Model.Endpoint is not { Length: > 0 } || !string.IsNullOrWhiteSpace(o.Model.Id),
                 "RagStack:Model:Id is not set; name the model to request from RagStack:Model:Endpoint (the model host's base model id).")
             .ValidateOnStart();
         if (model.Path is { Length: > 0 } path)
         {
-            services.AddRagStackLlamaChat(o => o.ModelPath = Path.GetFullPath(path));
+            services.AddRagStackLlamaChat(o =>
+            {
+                o.ModelPath = Path.GetFullPath(path);
+                o.ContextLength = model.ContextLength;
+            });
             services.AddHostedService<GeneratorStartup>();
         }
         else if (model.Endpoint is { Length: > 0 } endpoint && EndpointOf(endpoint) is { } uri && model.Id is { Length: > 0 } id)

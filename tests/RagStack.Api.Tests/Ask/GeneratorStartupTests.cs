@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using RagStack.Generation;
 using RagStack.LlamaSharp.Gguf;
 
 namespace RagStack.Api.Tests.Ask;
@@ -39,6 +41,22 @@ public sealed class GeneratorStartupTests : IDisposable
         var messages = string.Join(" | ", Chain(error).Select(e => e.Message));
         Assert.Contains(adapter, messages, StringComparison.Ordinal);
         Assert.Contains("(domain 'legal')", messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_in_process_model_gets_the_configured_window()
+    {
+        Directory.CreateDirectory(_data);
+        var model = Path.Combine(_data, "synthetic.gguf");
+        SyntheticLlama.Write(model, new SyntheticLlamaSpec { Layers = 1, EmbeddingLength = 32, FeedForwardLength = 64, ContextLength = 1024 });
+        using var api = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("RagStack:DataDirectory", _data);
+            b.UseSetting("RagStack:Model:Path", model);
+            b.UseSetting("RagStack:Model:ContextLength", "512");
+        });
+
+        Assert.Equal(512, api.Services.GetRequiredService<IChatTokenCounter>().ContextLength);
     }
 
     private static IEnumerable<Exception> Chain(Exception e)
