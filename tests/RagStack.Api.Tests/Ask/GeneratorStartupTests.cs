@@ -8,30 +8,23 @@ namespace RagStack.Api.Tests.Ask;
 
 public sealed class GeneratorStartupTests : IDisposable
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "ragstack-api-startup-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryDirectory _dataFolder = new("ragstack-api-startup-");
 
     public void Dispose()
     {
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS; it is in the temp folder.
-        }
+        _dataFolder.Dispose();
     }
 
     [Fact]
     public void A_domain_adapter_that_cannot_load_stops_the_start_naming_the_file_and_the_domain()
     {
-        Directory.CreateDirectory(_data);
-        var model = Path.Combine(_data, "synthetic.gguf");
+        Directory.CreateDirectory(_dataFolder.Path);
+        var model = Path.Combine(_dataFolder.Path, "synthetic.gguf");
         SyntheticLlama.Write(model, new SyntheticLlamaSpec { Layers = 1, EmbeddingLength = 32, FeedForwardLength = 64, ContextLength = 256 });
-        var adapter = Path.Combine(_data, "missing-legal.gguf");
+        var adapter = Path.Combine(_dataFolder.Path, "missing-legal.gguf");
         using var api = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            b.UseSetting("RagStack:DataDirectory", _data);
+            b.UseSetting("RagStack:DataDirectory", _dataFolder.Path);
             b.UseSetting("RagStack:Model:Path", model);
             b.UseSetting("RagStack:Domains:legal:Adapter", adapter);
         });
@@ -46,12 +39,12 @@ public sealed class GeneratorStartupTests : IDisposable
     [Fact]
     public void The_in_process_model_gets_the_configured_window()
     {
-        Directory.CreateDirectory(_data);
-        var model = Path.Combine(_data, "synthetic.gguf");
+        Directory.CreateDirectory(_dataFolder.Path);
+        var model = Path.Combine(_dataFolder.Path, "synthetic.gguf");
         SyntheticLlama.Write(model, new SyntheticLlamaSpec { Layers = 1, EmbeddingLength = 32, FeedForwardLength = 64, ContextLength = 1024 });
         using var api = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            b.UseSetting("RagStack:DataDirectory", _data);
+            b.UseSetting("RagStack:DataDirectory", _dataFolder.Path);
             b.UseSetting("RagStack:Model:Path", model);
             b.UseSetting("RagStack:Model:ContextLength", "512");
         });

@@ -7,35 +7,26 @@ namespace RagStack.Api.Tests.Documents;
 
 public sealed class SeedTests : IDisposable
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "ragstack-api-seed-" + Guid.NewGuid().ToString("N"));
-    private readonly string _corpus = Path.Combine(Path.GetTempPath(), "ragstack-api-corpus-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryDirectory _dataFolder = new("ragstack-api-seed-");
+    private readonly TemporaryDirectory _corpusFolder = new("ragstack-api-corpus-");
 
     public void Dispose()
     {
-        foreach (var folder in new[] { _data, _corpus })
-        {
-            try
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Left for the OS; it is in the temp folder.
-            }
-        }
+        _dataFolder.Dispose();
+        _corpusFolder.Dispose();
     }
 
     [Fact]
     public async Task The_seed_folder_is_ingested_on_first_start_only_honouring_its_ignore_file()
     {
-        Directory.CreateDirectory(Path.Combine(_corpus, "guides"));
-        File.WriteAllText(Path.Combine(_corpus, "owls.md"), "# Owls\n\nBarn owls swallow voles whole and cough up pellets.");
-        File.WriteAllText(Path.Combine(_corpus, "guides", "bats.txt"), "Pipistrelle bats eat thousands of midges a night.");
-        File.WriteAllText(Path.Combine(_corpus, "questions.jsonl"), "{\"question\":\"not a document\"}");
-        File.WriteAllText(Path.Combine(_corpus, ".ragstackignore"), "questions.jsonl\n");
+        Directory.CreateDirectory(Path.Combine(_corpusFolder.Path, "guides"));
+        File.WriteAllText(Path.Combine(_corpusFolder.Path, "owls.md"), "# Owls\n\nBarn owls swallow voles whole and cough up pellets.");
+        File.WriteAllText(Path.Combine(_corpusFolder.Path, "guides", "bats.txt"), "Pipistrelle bats eat thousands of midges a night.");
+        File.WriteAllText(Path.Combine(_corpusFolder.Path, "questions.jsonl"), "{\"question\":\"not a document\"}");
+        File.WriteAllText(Path.Combine(_corpusFolder.Path, ".ragstackignore"), "questions.jsonl\n");
 
         var names = await RunAsync();
-        File.WriteAllText(Path.Combine(_corpus, "later.md"), "# Later\n\nAdded after the first start.");
+        File.WriteAllText(Path.Combine(_corpusFolder.Path, "later.md"), "# Later\n\nAdded after the first start.");
         var namesAfterRestart = await RunAsync();
 
         Assert.Equal(["guides/bats.txt", "owls.md"], names);
@@ -46,8 +37,8 @@ public sealed class SeedTests : IDisposable
     {
         await using var api = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            b.UseSetting("RagStack:DataDirectory", _data);
-            b.UseSetting("RagStack:Uploads:SeedFolder", _corpus);
+            b.UseSetting("RagStack:DataDirectory", _dataFolder.Path);
+            b.UseSetting("RagStack:Uploads:SeedFolder", _corpusFolder.Path);
             b.UseSetting("RagStack:Uploads:SeedIndex", "wildlife");
         });
         var client = api.CreateClient();
