@@ -28,6 +28,7 @@ public static class RagStackApiHostingExtensions
     public const string DefaultUrl = "http://127.0.0.1:5180";
 
     private const string DomainsSection = "RagStack:Domains";
+    private const string VectorStoreKey = "RagStack:VectorStore";
 
     /// <summary>
     /// Adds the RAG service: the data folder's embedded store (<see cref="RagStackApiOptions.DataDirectory"/>), ONNX
@@ -46,6 +47,7 @@ public static class RagStackApiHostingExtensions
         var folderSettings = new JsonConfigurationSource { Path = folder.SettingsFile, Optional = true, ReloadOnChange = false };
         folderSettings.ResolveFileProvider();
         builder.Configuration.Sources.Insert(0, folderSettings);
+        RequireEmbeddedStore(builder.Configuration);
         var keys = builder.Configuration.GetSection(ApiKeysOptions.Section).Get<List<ApiKey>>() ?? [];
         ValidateKeys(keys);
         ListenOnLoopbackUnlessConfigured(builder, localMode: keys.Count == 0);
@@ -135,6 +137,20 @@ public static class RagStackApiHostingExtensions
         services.AddSingleton<UploadReader>();
         services.AddSingleton<IngestionSignal>();
         services.AddHostedService<IngestionWorker>();
+    }
+
+    /// <summary>
+    /// The service runs on the embedded store only, for now: a request for another store (the AppHost's
+    /// <c>--RagStack:VectorStore=qdrant</c>) stops the start rather than being quietly ignored.
+    /// </summary>
+    private static void RequireEmbeddedStore(IConfiguration configuration)
+    {
+        if (configuration[VectorStoreKey] is { Length: > 0 } store && !store.Equals("embedded", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException(
+                $"{VectorStoreKey} is '{store}', but this build of RagStack has only the embedded store (the Qdrant store is not written yet); " +
+                $"leave {VectorStoreKey} unset or set it to 'embedded'.");
+        }
     }
 
     /// <summary>Every key needs a secret and a tenant, and a secret names one tenant only.</summary>
