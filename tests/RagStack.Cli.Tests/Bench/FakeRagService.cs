@@ -1,26 +1,24 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace RagStack.Cli.Tests.Bench;
 
 /// <summary>
-/// Stands in for the RagStack service on real Kestrel on loopback, since <c>bench api</c> needs only its HTTP contract:
-/// <c>POST /api/ask</c> answered as JSON or as the service's server-sent events (token, sources, done), a concurrency
-/// bound answered with 429 and <c>Retry-After: 1</c>, and counts of every answer it sent.
+/// Stands in for the RagStack service on a real HTTP server on loopback (HttpListener), since <c>bench api</c> needs only
+/// its HTTP contract: <c>POST /api/ask</c> answered as JSON or as the service's server-sent events (token, sources,
+/// done), a concurrency bound answered with 429 and <c>Retry-After: 1</c>, and counts of every answer it sent.
+/// HttpListener rather than Kestrel: the ASP.NET Core framework reference would stop the test build from copying the
+/// Microsoft.Extensions assemblies that the ragstack executable run by these tests needs.
 /// </summary>
 internal sealed class FakeRagService : IAsyncDisposable
 {
     private static readonly string[] Tokens = ["LoRA ", "trains ", "65,536 ", "parameters [1]."];
 
-    private readonly WebApplication _app;
+    private readonly HttpListener _listener;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _accepting;
     private readonly SemaphoreSlim _slots;
     private readonly TimeSpan _answerTime;
     private readonly string? _apiKey;
@@ -30,21 +28,19 @@ internal sealed class FakeRagService : IAsyncDisposable
     private int _tooManyRequests;
     private int _serverErrors;
 
-    private FakeRagService(int slots, TimeSpan answerTime, string? apiKey, int jsonAnswersBeforeFailing)
+    private FakeRagService(HttpListener listener, string url, int slots, TimeSpan answerTime, string? apiKey, int jsonAnswersBeforeFailing)
     {
+        _listener = listener;
+        Url = url;
         _slots = new SemaphoreSlim(slots, slots);
         _answerTime = answerTime;
         _apiKey = apiKey;
         _jsonAnswersBeforeFailing = jsonAnswersBeforeFailing;
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _app = builder.Build();
-        _app.MapPost("/api/ask", AskAsync);
+        _accepting = Task.Run(AcceptAsync);
     }
 
     /// <summary>The base URL, as <c>--url</c> takes it.</summary>
-    public string Url => _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+    public string Url { get; }
 
     /// <summary>JSON answers sent with 200.</summary>
     public int JsonAnswers => Volatile.Read(ref _jsonAnswers);
@@ -63,46 +59,102 @@ internal sealed class FakeRagService : IAsyncDisposable
     /// <paramref name="apiKey"/>, asks without <c>Authorization: Bearer</c> that key get 401; after
     /// <paramref name="jsonAnswersBeforeFailing"/> JSON answers (0: never), every JSON ask gets 500.
     /// </summary>
-    public static async Task<FakeRagService> StartAsync(int slots, TimeSpan answerTime, string? apiKey = null, int jsonAnswersBeforeFailing = 0)
+    public static Task<FakeRagService> StartAsync(int slots, TimeSpan answerTime, string? apiKey = null, int jsonAnswersBeforeFailing = 0)
     {
-        var service = new FakeRagService(slots, answerTime, apiKey, jsonAnswersBeforeFailing);
-        await service._app.StartAsync();
-        return service;
+        // HttpListener cannot bind port 0, so borrow a free port from the OS; another process taking it in between is retried.
+        for (var attempt = 0; ; attempt++)
+        {
+            var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            var listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                listener.Start();
+                return Task.FromResult(new FakeRagService(listener, $"http://127.0.0.1:{port}", slots, answerTime, apiKey, jsonAnswersBeforeFailing));
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                listener.Close();
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _stopping.CancelAsync();
+        _listener.Stop();
+        try
+        {
+            await _accepting;
+        }
+        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Stopping ends the wait for the next request.
+        }
+
+        _listener.Close();
         _slots.Dispose();
+        _stopping.Dispose();
     }
 
-    private async Task AskAsync(HttpContext context)
+    private async Task AcceptAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            var context = await _listener.GetContextAsync();
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await AskAsync(context);
+                }
+                catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
+                {
+                    // The client went away.
+                }
+                finally
+                {
+                    context.Response.Close();
+                }
+            });
+        }
+    }
+
+    private async Task AskAsync(HttpListenerContext context)
     {
         var response = context.Response;
-        if (_apiKey is not null && context.Request.Headers.Authorization != $"Bearer {_apiKey}")
+        if (context.Request.HttpMethod != "POST" || context.Request.Url?.AbsolutePath != "/api/ask")
         {
-            response.StatusCode = StatusCodes.Status401Unauthorized;
+            response.StatusCode = (int)HttpStatusCode.NotFound;
             return;
         }
 
-        using var body = await JsonDocument.ParseAsync(context.Request.Body);
+        if (_apiKey is not null && context.Request.Headers["Authorization"] != $"Bearer {_apiKey}")
+        {
+            response.StatusCode = (int)HttpStatusCode.Unauthorized;
+            return;
+        }
+
+        using var body = await JsonDocument.ParseAsync(context.Request.InputStream);
         if (!body.RootElement.TryGetProperty("question", out var question) || string.IsNullOrWhiteSpace(question.GetString()))
         {
-            response.StatusCode = StatusCodes.Status400BadRequest;
+            response.StatusCode = (int)HttpStatusCode.BadRequest;
             return;
         }
 
         if (!_slots.Wait(0))
         {
             Interlocked.Increment(ref _tooManyRequests);
-            response.StatusCode = StatusCodes.Status429TooManyRequests;
-            response.Headers.RetryAfter = "1";
-            await response.WriteAsJsonAsync(new { title = "Too many requests", status = 429, detail = "Every answer slot is busy; retry after 1 s." });
+            response.StatusCode = (int)HttpStatusCode.TooManyRequests;
+            response.Headers["Retry-After"] = "1";
+            await WriteJsonAsync(response, new { title = "Too many requests", status = 429, detail = "Every answer slot is busy; retry after 1 s." });
             return;
         }
 
-        if (context.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase))
+        if ((context.Request.Headers["Accept"] ?? "").Contains("text/event-stream", StringComparison.OrdinalIgnoreCase))
         {
             await StreamAsync(response);
             return;
@@ -114,19 +166,28 @@ internal sealed class FakeRagService : IAsyncDisposable
         if (_jsonAnswersBeforeFailing > 0 && JsonAnswers >= _jsonAnswersBeforeFailing)
         {
             Interlocked.Increment(ref _serverErrors);
-            response.StatusCode = StatusCodes.Status500InternalServerError;
-            await response.WriteAsJsonAsync(new { title = "The answer failed", status = 500, detail = "The generator is gone." });
+            response.StatusCode = (int)HttpStatusCode.InternalServerError;
+            await WriteJsonAsync(response, new { title = "The answer failed", status = 500, detail = "The generator is gone." });
             return;
         }
 
         Interlocked.Increment(ref _jsonAnswers);
-        await response.WriteAsJsonAsync(new { text = string.Concat(Tokens), kind = "generated", sources = Array.Empty<object>() });
+        await WriteJsonAsync(response, new { text = string.Concat(Tokens), kind = "generated", sources = Array.Empty<object>() });
+    }
+
+    private static async Task WriteJsonAsync(HttpListenerResponse response, object body)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(body);
+        response.ContentType = "application/json";
+        response.ContentLength64 = bytes.Length;
+        await response.OutputStream.WriteAsync(bytes);
     }
 
     /// <summary>The service's event format: <c>event: name</c>, one compact JSON <c>data:</c> line, a blank line.</summary>
-    private async Task StreamAsync(HttpResponse response)
+    private async Task StreamAsync(HttpListenerResponse response)
     {
         response.ContentType = "text/event-stream";
+        response.SendChunked = true;
         var pause = _answerTime / (Tokens.Length + 1);
         await Task.Delay(pause);
         foreach (var token in Tokens)
@@ -141,9 +202,9 @@ internal sealed class FakeRagService : IAsyncDisposable
         await WriteEventAsync(response, "done", new { kind = "generated", timings = new { retrievalMs = 1.0, timeToFirstTokenMs = pause.TotalMilliseconds, totalMs = _answerTime.TotalMilliseconds } });
     }
 
-    private static async Task WriteEventAsync(HttpResponse response, string name, object data)
+    private static async Task WriteEventAsync(HttpListenerResponse response, string name, object data)
     {
-        await response.Body.WriteAsync(Encoding.UTF8.GetBytes($"event: {name}\ndata: {JsonSerializer.Serialize(data)}\n\n"));
-        await response.Body.FlushAsync();
+        await response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes($"event: {name}\ndata: {JsonSerializer.Serialize(data)}\n\n"));
+        await response.OutputStream.FlushAsync();
     }
 }
