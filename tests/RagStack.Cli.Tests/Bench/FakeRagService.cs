@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using RagStack.LlamaSharp.Tests.Models;
 
 namespace RagStack.Cli.Tests.Bench;
 
@@ -61,25 +61,8 @@ internal sealed class FakeRagService : IAsyncDisposable
     /// </summary>
     public static Task<FakeRagService> StartAsync(int slots, TimeSpan answerTime, string? apiKey = null, int jsonAnswersBeforeFailing = 0)
     {
-        // HttpListener cannot bind port 0, so borrow a free port from the OS; another process taking it in between is retried.
-        for (var attempt = 0; ; attempt++)
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-                return Task.FromResult(new FakeRagService(listener, $"http://127.0.0.1:{port}", slots, answerTime, apiKey, jsonAnswersBeforeFailing));
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                listener.Close();
-            }
-        }
+        var (listener, baseAddress) = LoopbackListener.Start();
+        return Task.FromResult(new FakeRagService(listener, baseAddress.ToString().TrimEnd('/'), slots, answerTime, apiKey, jsonAnswersBeforeFailing));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 
 namespace RagStack.LlamaSharp.Tests.Models;
 
@@ -40,26 +39,8 @@ internal sealed class LoopbackFileServer : IAsyncDisposable
 
     public static Task<LoopbackFileServer> StartAsync()
     {
-        // HttpListener cannot bind port 0, so borrow a free port from the OS; another process taking it in between is retried.
-        for (var attempt = 0; ; attempt++)
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            var baseAddress = new Uri($"http://127.0.0.1:{port}/");
-            var listener = new HttpListener();
-            listener.Prefixes.Add(baseAddress.ToString());
-            try
-            {
-                listener.Start();
-                return Task.FromResult(new LoopbackFileServer(listener, baseAddress));
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                listener.Close();
-            }
-        }
+        var (listener, baseAddress) = LoopbackListener.Start();
+        return Task.FromResult(new LoopbackFileServer(listener, baseAddress));
     }
 
     /// <summary>Serves <paramref name="bytes"/> at <c>/<paramref name="name"/></c> and returns its URL.</summary>
