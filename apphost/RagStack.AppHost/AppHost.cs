@@ -29,14 +29,16 @@ if (File.Exists(chosenModel))
 {
     var modelhost = builder.AddProject<Projects.RagStack_ModelHost>("modelhost")
         .WithHttpEndpoint(name: "http")
-        .WithEnvironment("RagStack__ModelHost__ModelPath", modelPath)
-        .WithEnvironment("RagStack__ModelHost__ContextLength", contextLength)
+        // The same data folder as the API: both read its ragstack.json, so its settings apply to both alike.
+        .WithEnvironment("RagStack__DataDirectory", dataDirectory)
+        .WithEnvironment("RagStack__Generator__ModelPath", modelPath)
+        .WithEnvironment("RagStack__Generator__ContextLength", contextLength)
         .WithEnvironment("RagStack__ModelHost__ModelId", ModelIds.Served)
         .WithHttpHealthCheck("/health");
     api.WithReference(modelhost)
         .WaitFor(modelhost)
-        .WithEnvironment("RagStack__Model__Endpoint", ReferenceExpression.Create($"{modelhost.GetEndpoint("http")}/v1"))
-        .WithEnvironment("RagStack__Model__Id", ModelIds.Served);
+        .WithEnvironment("RagStack__RemoteGenerator__Endpoint", ReferenceExpression.Create($"{modelhost.GetEndpoint("http")}/v1"))
+        .WithEnvironment("RagStack__RemoteGenerator__Model", ModelIds.Served);
 }
 else
 {

@@ -5,15 +5,35 @@ using RagStack.Cli.Bench.Inference;
 using RagStack.Cli.Docs;
 using RagStack.Cli.Domains;
 using RagStack.Cli.Evaluation;
+using RagStack.Cli.Hosting;
 using RagStack.Cli.Ingest;
 using RagStack.Cli.Models;
 using RagStack.Cli.Search;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("ragstack");
+    // Invalid settings (ragstack.json, the environment) are one line naming the file, the setting and the reason.
+    config.SetExceptionHandler((e, _) =>
+    {
+        if (e is CliSettingsException || e.InnerException is CliSettingsException)
+        {
+            Output.Error((e as CliSettingsException ?? e.InnerException!).Message);
+            return 1;
+        }
+
+        if (e is CommandAppException)
+        {
+            AnsiConsole.MarkupLine($"[red]Error:[/] {Markup.Escape(e.Message)}");
+            return -1;
+        }
+
+        AnsiConsole.WriteException(e, ExceptionFormats.ShortenEverything);
+        return -1;
+    });
     config.AddCommand<IngestCommand>("ingest")
         .WithDescription("Ingest files, folders or globs into an index.")
         .WithExample("ingest", "corpora/genai-engineering", "--index", "genai");

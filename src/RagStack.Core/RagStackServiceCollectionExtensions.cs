@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -12,58 +13,42 @@ using RagStack.Retrieval;
 
 namespace RagStack;
 
-/// <summary>Registers RagStack's ingestion pipeline, retrieval and answering. A store and an embedding generator are registered separately.</summary>
+/// <summary>The composition root: <c>services.AddRagStack(configuration)</c>, then the store, embeddings and generator.</summary>
 public static class RagStackServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="IDocumentIngestor"/>, <see cref="IRetriever"/> and <see cref="IAnswerer"/>. They need an
-    /// <c>IDocumentCatalog</c>, <c>IBlobStore</c>, <c>IChunkStore</c> (e.g. <c>AddRagStackEmbeddedStore</c>) and an embedding
-    /// generator with its token counter (e.g. <c>AddRagStackOnnxEmbeddings</c>). An <see cref="IChatClient"/> is optional:
-    /// without one, answers are extractive. Domains (<see cref="DomainsOptions"/>) are validated at start; bind them from
-    /// <c>RagStack:Domains</c> or set them with <paramref name="domains"/>.
+    /// Adds RagStack's ingestion pipeline (<see cref="IDocumentIngestor"/>), retrieval (<see cref="IRetriever"/>) and
+    /// answering (<see cref="IAnswerer"/>), with their settings bound from <paramref name="configuration"/> and validated
+    /// at start: <c>RagStack:Ingestion</c>, <c>RagStack:Retrieval</c>, <c>RagStack:Answering</c>, <c>RagStack:Domains</c>
+    /// and the root (<c>RagStack:DataDirectory</c>, <c>RagStack:VectorStore</c>). The data folder's <c>ragstack.json</c>
+    /// is read beneath <paramref name="configuration"/> (which wins), so one folder behaves the same in every host. A key
+    /// under <c>RagStack</c> that is no setting fails the start by name. Add a store (<c>.AddEmbeddedStore()</c>),
+    /// embeddings (<c>.AddOnnxEmbeddings()</c>) and optionally a generator (<c>.AddLlamaGenerator()</c>,
+    /// <c>.AddRemoteGenerator()</c>) on the builder returned; without a generator, answers are extractive.
     /// </summary>
-    public static IServiceCollection AddRagStack(
-        this IServiceCollection services,
-        Action<IngestionOptions>? ingestion = null,
-        Action<RetrievalOptions>? retrieval = null,
-        Action<AnsweringOptions>? answering = null,
-        Action<DomainsOptions>? domains = null)
+    public static IRagStackBuilder AddRagStack(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var ingestionOptions = services.AddOptions<IngestionOptions>();
-        if (ingestion is not null)
-        {
-            ingestionOptions.Configure(ingestion);
-        }
-
-        ingestionOptions.Validate(o => Validates(o.Validate), "RagStack:Ingestion settings are out of range.").ValidateOnStart();
-        var retrievalOptions = services.AddOptions<RetrievalOptions>();
-        if (retrieval is not null)
-        {
-            retrievalOptions.Configure(retrieval);
-        }
-
-        retrievalOptions.Validate(o => Validates(o.Validate), "RagStack:Retrieval settings are out of range.").ValidateOnStart();
-        var answeringOptions = services.AddOptions<AnsweringOptions>();
-        if (answering is not null)
-        {
-            answeringOptions.Configure(answering);
-        }
-
-        answeringOptions.Validate(o => Validates(o.Validate), "RagStack:Answering settings are out of range.").ValidateOnStart();
-        var domainsOptions = services.AddOptions<DomainsOptions>();
-        if (domains is not null)
-        {
-            domainsOptions.Configure(domains);
-        }
-
-        domainsOptions.ValidateOnStart();
+        ArgumentNullException.ThrowIfNull(configuration);
+        var builder = new RagStackBuilder(services, WithDataFolderSettings(configuration));
+        services.AddOptions<RagStackOptions>().Bind(builder.Configuration.GetSection(RagStackOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RagStackOptions>>(new RagStackOptionsValidator(builder.Configuration));
+        builder.BindRagStackOptions<IngestionOptions>(IngestionOptions.Section);
+        builder.BindRagStackOptions<RetrievalOptions>(RetrievalOptions.Section);
+        // An edited prompts/ folder of a checkout takes effect in every host alike; an installed app has the embedded copy.
+        builder.BindRagStackOptions<AnsweringOptions>(AnsweringOptions.Section).PostConfigure(o => o.PromptsDirectory ??= PromptFolder.Find());
+        builder.BindRagStackOptions<DomainsOptions>(RagStackSections.Domains);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IngestionOptions>, IngestionOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetrievalOptions>, RetrievalOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AnsweringOptions>, AnsweringOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DomainsOptions>, DomainsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(_ => ExtractionRunner.CreateDefault());
+        // Extractors a user adds (AddExtractor) are asked before the built-in ones, so they can take over a format.
+        services.TryAddSingleton(sp => ExtractionRunner.CreateDefault(sp.GetServices<IDocumentExtractor>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IDocumentTypeDetector>(sp => sp.GetRequiredService<ExtractionRunner>());
-        services.TryAddSingleton<IDocumentIngestor, IngestionPipeline>();
-        services.TryAddSingleton<IRetriever, HybridRetriever>();
+        // Built when first asked for, so a host that composes no store (the model host) still validates on build.
+        services.TryAddSingleton<IDocumentIngestor>(sp => ActivatorUtilities.CreateInstance<IngestionPipeline>(sp));
+        services.TryAddSingleton<IRetriever>(sp => ActivatorUtilities.CreateInstance<HybridRetriever>(sp));
         // The chat client is looked up, not required: a host without a generator model still answers, extractively.
         services.TryAddSingleton<IAnswerer>(sp => new Answerer(
             sp.GetRequiredService<IRetriever>(),
@@ -73,19 +58,31 @@ public static class RagStackServiceCollectionExtensions
             sp.GetRequiredService<IOptions<DomainsOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<Answerer>>()));
-        return services;
+        return builder;
     }
 
-    private static bool Validates(Action validate)
+    /// <summary>
+    /// Adds an extractor for a format, chosen by its <see cref="IDocumentExtractor.CanExtract"/> before the built-in PDF,
+    /// DOCX, HTML, Markdown and plain-text extractors, so it can read a new format or take over a built-in one.
+    /// </summary>
+    public static IRagStackBuilder AddExtractor<TExtractor>(this IRagStackBuilder builder)
+        where TExtractor : class, IDocumentExtractor
     {
-        try
-        {
-            validate();
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<IDocumentExtractor, TExtractor>();
+        return builder;
+    }
+
+    /// <summary>
+    /// The data folder's <c>ragstack.json</c> (when it exists) beneath <paramref name="configuration"/>: the folder's own
+    /// settings apply wherever it is opened, and the host's configuration (arguments, environment) still wins.
+    /// </summary>
+    private static IConfiguration WithDataFolderSettings(IConfiguration configuration)
+    {
+        var folder = RagStackDataDirectory.Resolve(configuration[RagStackSections.DataDirectory]);
+        return new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(folder, RagStackDataDirectory.SettingsFileName), optional: true, reloadOnChange: false)
+            .AddConfiguration(configuration, shouldDisposeConfiguration: false)
+            .Build();
     }
 }

@@ -63,13 +63,12 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
     public (long Proposed, long Accepted) DraftStatistics => (_scheduler.DraftedTokens, _scheduler.AcceptedTokens);
 
     /// <summary>Loads the model and starts its decode loop.</summary>
-    /// <exception cref="ArgumentException">An option is out of range.</exception>
-    /// <exception cref="FileNotFoundException">The model file does not exist.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range, or the model file does not exist.</exception>
     /// <exception cref="InvalidDataException">llama.cpp could not load the file as a model.</exception>
     public static LlamaChatClient Load(LlamaModelOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        new LlamaModelOptionsValidator().ThrowIfInvalid(options);
         LlamaNative.EnsureLoaded();
         var weights = LoadWeights(options.ModelPath);
         LLamaWeights? draftWeights = null;

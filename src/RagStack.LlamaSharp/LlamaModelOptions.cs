@@ -1,8 +1,11 @@
 namespace RagStack.LlamaSharp;
 
-/// <summary>How a local GGUF generator model is loaded and shared by concurrent requests.</summary>
+/// <summary>How a local GGUF generator model is loaded and shared by concurrent requests, bound from <c>RagStack:Generator</c>.</summary>
 public sealed class LlamaModelOptions
 {
+    /// <summary>The configuration section these settings are bound from.</summary>
+    public const string Section = RagStackSections.Generator;
+
     /// <summary>Path of the GGUF model file.</summary>
     public string ModelPath { get; set; } = "";
 
@@ -48,39 +51,4 @@ public sealed class LlamaModelOptions
 
     /// <summary>Cap on the window taken from the model when <see cref="ContextLength"/> is 0.</summary>
     public const int DefaultContextCap = 8192;
-
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting a user must change.</summary>
-    public void Validate()
-    {
-        if (string.IsNullOrWhiteSpace(ModelPath))
-        {
-            throw new ArgumentException("No model path is set; pass the path of a GGUF file.", nameof(ModelPath));
-        }
-
-        if (!File.Exists(ModelPath))
-        {
-            throw new FileNotFoundException($"{ModelPath}: model file not found.", ModelPath);
-        }
-
-        Check(ContextLength >= 0, nameof(ContextLength), "must be 0 (the model's own) or positive");
-        Check(MaxParallelRequests is >= 1 and <= 64, nameof(MaxParallelRequests), "must be between 1 and 64");
-        Check(PrefixCacheEntries is >= 0 and <= 64, nameof(PrefixCacheEntries), "must be between 0 and 64");
-        Check(Threads >= 0, nameof(Threads), "must be 0 (every core) or positive");
-        Check(BatchSize is >= 16 and <= 8192, nameof(BatchSize), "must be between 16 and 8192");
-        Check(DraftTokens is >= 1 and <= 32, nameof(DraftTokens), "must be between 1 and 32");
-        if (DraftModelPath is not null && !File.Exists(DraftModelPath))
-        {
-            throw new FileNotFoundException($"{DraftModelPath}: draft model file not found.", DraftModelPath);
-        }
-
-        Check(DefaultTemperature is >= 0 and <= 5, nameof(DefaultTemperature), "must be between 0 and 5");
-    }
-
-    private static void Check(bool ok, string name, string rule)
-    {
-        if (!ok)
-        {
-            throw new ArgumentException($"{name} {rule}.", name);
-        }
-    }
 }

@@ -4,46 +4,44 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RagStack.Domains;
 using RagStack.Generation;
+using RagStack.LlamaSharp;
 
-namespace RagStack.LlamaSharp;
+namespace RagStack;
 
-/// <summary>Registers the local llama.cpp generator.</summary>
+/// <summary>Adds the local llama.cpp generator to a RagStack.</summary>
 public static class LlamaServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="LlamaChatClient"/> as the <see cref="IChatClient"/> (and its <see cref="IChatTokenCounter"/>),
-    /// loaded on first use from options bound to <c>RagStack:Generator</c> or set by <paramref name="configure"/>. The adapter
-    /// of each configured domain (<see cref="DomainsOptions"/>, <c>RagStack:Domains</c>) is loaded with the model, under the
-    /// domain's name; a bad adapter fails the load with a <see cref="DomainAdapterException"/> naming the domain and file.
+    /// loaded on first use from <c>RagStack:Generator</c> (<c>ModelPath</c>, <c>ContextLength</c>, …), then
+    /// <paramref name="configure"/>. With <paramref name="loadDomainAdapters"/> the adapter of each configured domain
+    /// (<c>RagStack:Domains</c>) is loaded with the model under the domain's name, and a bad adapter fails the load with a
+    /// <see cref="DomainAdapterException"/> naming the domain and the file.
     /// </summary>
-    public static IServiceCollection AddRagStackLlamaChat(this IServiceCollection services, Action<LlamaModelOptions>? configure = null)
+    public static IRagStackBuilder AddLlamaGenerator(this IRagStackBuilder builder, Action<LlamaModelOptions>? configure = null, bool loadDomainAdapters = true)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<LlamaModelOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.Validate(o =>
-        {
-            o.Validate();
-            return true;
-        });
-        services.TryAddSingleton(provider => LoadWithDomainAdapters(
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.BindRagStackOptions(LlamaModelOptions.Section, configure);
+        var services = builder.Services;
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlamaModelOptions>, LlamaModelOptionsValidator>());
+        services.TryAddSingleton(provider => Load(
             provider.GetRequiredService<IOptions<LlamaModelOptions>>().Value,
-            provider.GetRequiredService<IOptions<DomainsOptions>>().Value));
+            loadDomainAdapters ? provider.GetService<IOptions<DomainsOptions>>()?.Value : null));
         services.TryAddSingleton<IChatClient>(provider => provider.GetRequiredService<LlamaChatClient>());
         services.TryAddSingleton<IChatTokenCounter>(provider => provider.GetRequiredService<LlamaChatClient>());
-        return services;
+        return builder;
     }
 
-    private static LlamaChatClient LoadWithDomainAdapters(LlamaModelOptions model, DomainsOptions domains)
+    private static LlamaChatClient Load(LlamaModelOptions model, DomainsOptions? domains)
     {
         var client = LlamaChatClient.Load(model);
         try
         {
-            client.Adapters.AddDomains(domains);
+            if (domains is not null)
+            {
+                client.Adapters.AddDomains(domains);
+            }
+
             return client;
         }
         catch

@@ -1,18 +1,16 @@
-using RagStack.ModelHost.Models;
+using RagStack.OpenAi.RemoteGenerator;
 
 namespace RagStack.ModelHost;
 
 /// <summary>
-/// What the model host serves, bound from <c>RagStack:ModelHost</c>. The same section also sets the model's loading options
-/// (<c>ContextLength</c>, <c>MaxParallelRequests</c>, <c>Threads</c>, … of <see cref="LlamaSharp.LlamaModelOptions"/>).
+/// What the model host serves, bound from <c>RagStack:ModelHost</c>: the id of its model and its adapters. The model itself
+/// and its loading options (<c>ModelPath</c>, <c>ContextLength</c>, <c>MaxParallelRequests</c>, …) are
+/// <c>RagStack:Generator</c> (<see cref="LlamaSharp.LlamaModelOptions"/>), as for every host.
 /// </summary>
 public sealed class ModelHostOptions
 {
     /// <summary>The configuration section the host reads.</summary>
-    public const string Section = "RagStack:ModelHost";
-
-    /// <summary>Path of the GGUF model file.</summary>
-    public string ModelPath { get; set; } = "";
+    public const string Section = RagStackSections.ModelHost;
 
     /// <summary>The id clients name the base model by; null or empty takes the model file's name without its extension.</summary>
     public string? ModelId { get; set; }
@@ -20,33 +18,24 @@ public sealed class ModelHostOptions
     /// <summary>LoRA adapters (GGUF) loaded with the model at start-up, by name; a client asks for one as <c>&lt;model id&gt;+&lt;name&gt;</c>.</summary>
     public Dictionary<string, string> Adapters { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The id of the base model: <see cref="ModelId"/>, or the model file's name without its extension.</summary>
-    public string BaseModelId => string.IsNullOrWhiteSpace(ModelId) ? Path.GetFileNameWithoutExtension(ModelPath) : ModelId;
+    /// <summary>The id of the base model at <paramref name="modelPath"/>: <see cref="ModelId"/>, or the file's name without its extension.</summary>
+    public string BaseModelIdOf(string modelPath) => string.IsNullOrWhiteSpace(ModelId) ? Path.GetFileNameWithoutExtension(modelPath) : ModelId;
+}
 
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting a user must change.</summary>
-    public void Validate()
+/// <summary>Checks <c>RagStack:ModelHost</c> at start.</summary>
+internal sealed class ModelHostOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<ModelHostOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, ModelHostOptions options)
     {
-        if (string.IsNullOrWhiteSpace(ModelPath))
+        var separator = AdapterModelIds.Separator;
+        var check = new SettingsCheck(ModelHostOptions.Section)
+            .Require(options.ModelId is null || !options.ModelId.Contains(separator, StringComparison.Ordinal), nameof(options.ModelId), options.ModelId, $"it may not contain '{separator}', which separates the model from its adapter");
+        foreach (var (adapter, path) in options.Adapters)
         {
-            throw new ArgumentException($"{Section}:ModelPath is not set; give the path of a GGUF model file.", nameof(ModelPath));
+            check.Require(!string.IsNullOrWhiteSpace(path), $"Adapters:{adapter}", path, "give the path of a GGUF LoRA adapter")
+                .Require(!adapter.Contains(separator, StringComparison.Ordinal), $"Adapters:{adapter}", path, $"an adapter name may not contain '{separator}'");
         }
 
-        if (BaseModelId.Contains(ServedModels.AdapterSeparator, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"{Section}:ModelId '{BaseModelId}' may not contain '{ServedModels.AdapterSeparator}', which separates the model from its adapter.", nameof(ModelId));
-        }
-
-        foreach (var (name, path) in Adapters)
-        {
-            if (string.IsNullOrWhiteSpace(path))
-            {
-                throw new ArgumentException($"{Section}:Adapters:{name} has no path; give the path of a GGUF LoRA adapter.", nameof(Adapters));
-            }
-
-            if (name.Contains(ServedModels.AdapterSeparator, StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"{Section}:Adapters:{name}: an adapter name may not contain '{ServedModels.AdapterSeparator}'.", nameof(Adapters));
-            }
-        }
+        return check.Result;
     }
 }

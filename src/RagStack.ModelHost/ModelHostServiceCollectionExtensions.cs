@@ -1,8 +1,7 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using RagStack.LlamaSharp;
 using RagStack.ModelHost.Models;
-using RagStack.Onnx;
 
 namespace RagStack.ModelHost;
 
@@ -10,28 +9,20 @@ namespace RagStack.ModelHost;
 public static class ModelHostServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the local model (<see cref="LlamaServiceCollectionExtensions.AddRagStackLlamaChat"/>) and its adapters from
-    /// <c>RagStack:ModelHost</c>, and the default ONNX embedding model (arctic-embed-xs, loaded on first use) for
-    /// <c>/v1/embeddings</c>. The settings are validated and the model and adapters loaded when the host starts, so a
-    /// bad path fails the start instead of the first request.
+    /// Composes the host through <c>AddRagStack(configuration)</c>: the local model (<c>RagStack:Generator</c>, loaded
+    /// without the data folder's domain adapters), the adapters it serves from <c>RagStack:ModelHost</c>, and the default
+    /// ONNX embedding model (arctic-embed-xs, loaded on first use, not tied to a data folder) for <c>/v1/embeddings</c>.
+    /// The settings are validated and the model and adapters loaded when the host starts, so a bad path fails the start
+    /// instead of the first request.
     /// </summary>
-    public static IServiceCollection AddRagStackModelHost(this IServiceCollection services)
+    public static IServiceCollection AddRagStackModelHost(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<ModelHostOptions>()
-            .BindConfiguration(ModelHostOptions.Section)
-            .Validate(o =>
-            {
-                o.Validate();
-                return true;
-            })
-            .ValidateOnStart();
-        // The host's options own the model path, so a missing one is reported by its setting's name.
-        services.AddOptions<LlamaModelOptions>()
-            .BindConfiguration(ModelHostOptions.Section)
-            .Configure<IOptions<ModelHostOptions>>((model, host) => model.ModelPath = host.Value.ModelPath);
-        services.AddRagStackLlamaChat();
-        services.AddRagStackOnnxEmbeddings();
+        var rag = services.AddRagStack(configuration)
+            .AddLlamaGenerator(loadDomainAdapters: false)
+            .AddOnnxEmbeddings(o => o.UseDataFolder = false);
+        rag.BindRagStackOptions<ModelHostOptions>(ModelHostOptions.Section);
+        services.AddSingleton<IValidateOptions<ModelHostOptions>, ModelHostOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ServedModels>();
         services.AddHostedService(provider => provider.GetRequiredService<ServedModels>());

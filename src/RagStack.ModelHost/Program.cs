@@ -3,7 +3,7 @@ using RagStack.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.Services.AddRagStackModelHost();
+builder.Services.AddRagStackModelHost(builder.Configuration);
 
 var app = builder.Build();
 app.MapModelHostApi();

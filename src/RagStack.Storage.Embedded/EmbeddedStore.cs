@@ -64,15 +64,14 @@ public sealed class EmbeddedStore : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        options.Validate();
+        new EmbeddedStoreOptionsValidator().ThrowIfInvalid(options);
         // Opening may rebuild indexes from the database (seconds for large ones); keep it off the caller's thread.
         return Task.Run(() => Open(options, loggerFactory, TimeProvider.System), ct);
     }
 
-    /// <summary>Opens the store synchronously: for the DI container, which cannot await.</summary>
+    /// <summary>Opens the store synchronously: for the DI container, which cannot await, and validated the options at start.</summary>
     internal static EmbeddedStore Open(EmbeddedStoreOptions options, ILoggerFactory loggerFactory, TimeProvider time)
     {
-        options.Validate();
         var logger = loggerFactory.CreateLogger<EmbeddedStore>();
         var stopwatch = Stopwatch.StartNew();
         Directory.CreateDirectory(options.DataDirectory);

@@ -3,7 +3,10 @@ namespace RagStack.Storage.Embedded;
 /// <summary>Settings of the embedded store, bound from <c>RagStack:Storage:Embedded</c>; one data folder holds everything.</summary>
 public sealed class EmbeddedStoreOptions
 {
-    /// <summary>The data folder: <c>ragstack.db</c>, <c>blobs/</c>, <c>keyword/</c> and <c>vectors/</c> live under it. Required.</summary>
+    /// <summary>The configuration section these settings are bound from; the data folder itself is <c>RagStack:DataDirectory</c>.</summary>
+    public const string Section = RagStackSections.EmbeddedStore;
+
+    /// <summary>The data folder: <c>ragstack.db</c>, <c>blobs/</c>, <c>keyword/</c> and <c>vectors/</c> live under it. Required; <c>AddEmbeddedStore</c> sets it from <c>RagStack:DataDirectory</c>.</summary>
     public string DataDirectory { get; set; } = "";
 
     /// <summary>
@@ -46,31 +49,4 @@ public sealed class EmbeddedStoreOptions
     /// <see cref="TimeSpan.Zero"/> persists only on dispose.
     /// </summary>
     public TimeSpan PersistInterval { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>Throws when a setting is missing or out of range.</summary>
-    public void Validate()
-    {
-        if (string.IsNullOrWhiteSpace(DataDirectory))
-        {
-            throw new ArgumentException("EmbeddedStoreOptions.DataDirectory is required: set it to the folder that holds ragstack.db.", nameof(DataDirectory));
-        }
-
-        ArgumentOutOfRangeException.ThrowIfNegative(ExactSearchThreshold, nameof(ExactSearchThreshold));
-        ArgumentOutOfRangeException.ThrowIfNegative(ExactSearchMaxFraction, nameof(ExactSearchMaxFraction));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(ExactSearchMaxFraction, 1.0, nameof(ExactSearchMaxFraction));
-        ArgumentOutOfRangeException.ThrowIfNegative(KeywordTextWeight, nameof(KeywordTextWeight));
-        ArgumentOutOfRangeException.ThrowIfNegative(KeywordTitleWeight, nameof(KeywordTitleWeight));
-        ArgumentOutOfRangeException.ThrowIfNegative(Bm25K1, nameof(Bm25K1));
-        ArgumentOutOfRangeException.ThrowIfNegative(Bm25B, nameof(Bm25B));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(Bm25B, 1f, nameof(Bm25B));
-        if (KeywordTextWeight + KeywordTitleWeight <= 0)
-        {
-            throw new ArgumentException("At least one of KeywordTextWeight and KeywordTitleWeight must be positive.");
-        }
-
-        ArgumentOutOfRangeException.ThrowIfLessThan(HnswConnectivity, 2, nameof(HnswConnectivity));
-        ArgumentOutOfRangeException.ThrowIfLessThan(HnswExpansionAdd, 1, nameof(HnswExpansionAdd));
-        ArgumentOutOfRangeException.ThrowIfLessThan(HnswExpansionSearch, 1, nameof(HnswExpansionSearch));
-        ArgumentOutOfRangeException.ThrowIfLessThan(PersistInterval, TimeSpan.Zero, nameof(PersistInterval));
-    }
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using RagStack.Domains;
 using RagStack.LlamaSharp.Tests.Adapters;
 using RagStack.LlamaSharp.Tests.Chat;
@@ -20,18 +22,45 @@ public sealed class LlamaServiceCollectionExtensionsTests(SyntheticModelFixture 
         return path;
     }
 
-    private ServiceProvider Services(Action<DomainsOptions> domains)
+    private ServiceProvider Services(Action<DomainsOptions> domains, params (string Key, string Value)[] settings)
     {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection([
+                new(RagStackSections.DataDirectory, Path.Combine(Path.GetTempPath(), "ragstack-no-folder-" + Guid.NewGuid().ToString("N"))),
+                new("RagStack:Generator:ModelPath", model.ModelPath),
+                .. settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))])
+            .Build();
         var services = new ServiceCollection();
-        services.AddOptions<DomainsOptions>().Configure(domains);
-        services.AddRagStackLlamaChat(o =>
+        services.AddRagStack(configuration).AddLlamaGenerator(o =>
         {
-            o.ModelPath = model.ModelPath;
             o.ContextLength = 256;
             o.MaxParallelRequests = 1;
             o.Threads = 2;
         });
+        services.Configure(domains);
         return services.BuildServiceProvider();
+    }
+
+    [Fact]
+    public void The_model_and_its_settings_are_bound_from_the_generator_section()
+    {
+        using var services = Services(_ => { }, ("RagStack:Generator:DraftTokens", "6"));
+
+        var options = services.GetRequiredService<IOptions<LlamaModelOptions>>().Value;
+
+        Assert.Equal(model.ModelPath, options.ModelPath);
+        Assert.Equal(6, options.DraftTokens);
+        Assert.Equal(256, options.ContextLength);
+    }
+
+    [Fact]
+    public void A_misspelt_generator_setting_stops_the_load_naming_it()
+    {
+        using var services = Services(_ => { }, ("RagStack:Generator:DraftToken", "6"));
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IChatClient>());
+
+        Assert.StartsWith("RagStack:Generator:DraftToken is not a setting; RagStack:Generator has ", Assert.Single(error.Failures), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -38,9 +38,9 @@ public sealed class ModelHostFixture : IAsyncLifetime
 
         _app = await TestHost.StartAsync(new Dictionary<string, string?>
         {
-            ["RagStack:ModelHost:ModelPath"] = ModelPath,
-            ["RagStack:ModelHost:ContextLength"] = $"{ContextLength}",
-            ["RagStack:ModelHost:Threads"] = "2",
+            ["RagStack:Generator:ModelPath"] = ModelPath,
+            ["RagStack:Generator:ContextLength"] = $"{ContextLength}",
+            ["RagStack:Generator:Threads"] = "2",
             [$"RagStack:ModelHost:Adapters:{Adapter}"] = AdapterPath,
         });
         BaseAddress = TestHost.AddressOf(_app);

@@ -13,9 +13,9 @@ public sealed class ModelHostStartupTests(ModelHostFixture host)
     {
         await using var app = await TestHost.StartAsync(new Dictionary<string, string?>
         {
-            ["RagStack:ModelHost:ModelPath"] = host.ModelPath,
+            ["RagStack:Generator:ModelPath"] = host.ModelPath,
             ["RagStack:ModelHost:ModelId"] = "tiny-llama",
-            ["RagStack:ModelHost:ContextLength"] = "128",
+            ["RagStack:Generator:ContextLength"] = "128",
             ["RagStack:ModelHost:Adapters:contracts"] = host.AdapterPath,
         });
         var client = new OpenAIModelClient(new ApiKeyCredential("x"), new OpenAIClientOptions { Endpoint = new Uri(TestHost.AddressOf(app), "/v1") });
@@ -30,8 +30,8 @@ public sealed class ModelHostStartupTests(ModelHostFixture host)
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestHost.StartAsync(new Dictionary<string, string?>
         {
-            ["RagStack:ModelHost:ModelPath"] = host.ModelPath,
-            ["RagStack:ModelHost:ContextLength"] = "128",
+            ["RagStack:Generator:ModelPath"] = host.ModelPath,
+            ["RagStack:Generator:ContextLength"] = "128",
             ["RagStack:ModelHost:Adapters:medical"] = Path.Combine(Path.GetTempPath(), "no-such-adapter.gguf"),
         }));
 
@@ -43,6 +43,6 @@ public sealed class ModelHostStartupTests(ModelHostFixture host)
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() => TestHost.StartAsync(new Dictionary<string, string?>()));
 
-        Assert.Contains("RagStack:ModelHost:ModelPath is not set", error.Message, StringComparison.Ordinal);
+        Assert.Contains("RagStack:Generator:ModelPath is not set", error.Message, StringComparison.Ordinal);
     }
 }

@@ -12,8 +12,8 @@ public sealed class ProgramTests(ModelHostFixture host)
     public async Task The_program_serves_the_configured_model_and_health()
     {
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
-            .UseSetting("RagStack:ModelHost:ModelPath", host.ModelPath)
-            .UseSetting("RagStack:ModelHost:ContextLength", "128")
+            .UseSetting("RagStack:Generator:ModelPath", host.ModelPath)
+            .UseSetting("RagStack:Generator:ContextLength", "128")
             .UseSetting($"RagStack:ModelHost:Adapters:{ModelHostFixture.Adapter}", host.AdapterPath));
         using var http = factory.CreateClient();
 

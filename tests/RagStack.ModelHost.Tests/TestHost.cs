@@ -22,8 +22,10 @@ internal static class TestHost
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        // A data folder of its own that does not exist, so no ragstack.json of the machine's user is read.
+        builder.Configuration.AddInMemoryCollection([new(RagStackSections.DataDirectory, Path.Combine(Path.GetTempPath(), "ragstack-no-folder-" + Guid.NewGuid().ToString("N")))]);
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddRagStackModelHost();
+        builder.Services.AddRagStackModelHost(builder.Configuration);
         var app = builder.Build();
         if (observe is not null)
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using RagStack.Chunks;
 using RagStack.Documents;
@@ -212,16 +213,21 @@ public sealed class EmbeddedStoreTests : IDisposable
     [Fact]
     public async Task Options_without_a_data_directory_are_rejected()
     {
-        await Assert.ThrowsAsync<ArgumentException>(() => EmbeddedStore.OpenAsync(new EmbeddedStoreOptions()));
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => EmbeddedStore.OpenAsync(new EmbeddedStoreOptions()));
+
+        Assert.StartsWith("RagStack:Storage:Embedded:DataDirectory is not set;", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task The_service_extension_registers_all_three_interfaces_backed_by_one_store()
+    public async Task The_builder_registers_all_three_interfaces_backed_by_one_store_in_the_configured_data_folder()
     {
         var services = new ServiceCollection();
-        services.AddRagStackEmbeddedStore(o => o.DataDirectory = _folder.Path);
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection([new(RagStackSections.DataDirectory, _folder.Path)])
+            .Build();
+        services.AddRagStack(configuration).AddEmbeddedStore();
 
-        await using (var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }))
+        await using (var provider = services.BuildServiceProvider())
         {
             var chunks = provider.GetRequiredService<IChunkStore>();
             var catalog = provider.GetRequiredService<IDocumentCatalog>();

@@ -10,8 +10,8 @@ using RagStack.OpenAi.Errors;
 namespace RagStack.Api.Ask;
 
 /// <summary>
-/// One bounded queue for every question, whichever endpoint asks it: <see cref="AskLimitSettings.MaxConcurrentAsks"/> are
-/// answered at once, <see cref="AskLimitSettings.AskQueueLimit"/> more wait (oldest first), and the rest are turned away at
+/// One bounded queue for every question, whichever endpoint asks it: <see cref="AskLimitOptions.MaxConcurrentAsks"/> are
+/// answered at once, <see cref="AskLimitOptions.AskQueueLimit"/> more wait (oldest first), and the rest are turned away at
 /// once with 429 and <c>Retry-After</c> rather than queueing without bound in front of the generator.
 /// </summary>
 internal static class AskLimiter
@@ -26,24 +26,24 @@ internal static class AskLimiter
     public const int RetryAfterSeconds = 5;
 
     /// <summary>Adds the <see cref="Policy"/> concurrency limiter, sized from <c>RagStack:Api</c> and validated at start.</summary>
-    public static IServiceCollection AddAskLimiter(this IServiceCollection services)
+    public static IRagStackBuilder AddAskLimiter(this IRagStackBuilder builder)
     {
-        services.AddOptions<RagStackApiOptions>()
-            .Validate(o => o.Api.MaxConcurrentAsks >= 1, "RagStack:Api:MaxConcurrentAsks must be at least 1.")
-            .Validate(o => o.Api.AskQueueLimit >= 0, "RagStack:Api:AskQueueLimit must be 0 (no queue) or more.");
+        builder.BindRagStackOptions<AskLimitOptions>(AskLimitOptions.Section);
+        var services = builder.Services;
+        services.AddSingleton<IValidateOptions<AskLimitOptions>, AskLimitOptionsValidator>();
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = (context, cancellationToken) => RejectAsync(context.HttpContext);
         });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RagStackApiOptions>>((o, api) =>
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<AskLimitOptions>>((o, limits) =>
             o.AddConcurrencyLimiter(Policy, limiter =>
             {
-                limiter.PermitLimit = api.Value.Api.MaxConcurrentAsks;
-                limiter.QueueLimit = api.Value.Api.AskQueueLimit;
+                limiter.PermitLimit = limits.Value.MaxConcurrentAsks;
+                limiter.QueueLimit = limits.Value.AskQueueLimit;
                 limiter.QueueProcessingOrder = QueueProcessingOrder.OldestFirst;
             }));
-        return services;
+        return builder;
     }
 
     /// <summary>Requires the ask limiter on <paramref name="endpoint"/>.</summary>

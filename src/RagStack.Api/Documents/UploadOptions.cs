@@ -4,7 +4,7 @@ namespace RagStack.Api.Documents;
 public sealed class UploadOptions
 {
     /// <summary>The configuration section these settings are bound from.</summary>
-    public const string Section = "RagStack:Uploads";
+    public const string Section = RagStackSections.Uploads;
 
     /// <summary>Largest file accepted, in bytes (default 64 MiB, the extraction limit).</summary>
     public long MaxFileBytes { get; set; } = 64L * 1024 * 1024;
@@ -23,4 +23,16 @@ public sealed class UploadOptions
 
     /// <summary>The index <see cref="SeedFolder"/> goes into (default <c>default</c>).</summary>
     public string SeedIndex { get; set; } = "default";
+}
+
+/// <summary>Checks <c>RagStack:Uploads</c> at start.</summary>
+internal sealed class UploadOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<UploadOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, UploadOptions options) =>
+        new SettingsCheck(UploadOptions.Section)
+            .Require(options.MaxFileBytes > 0, nameof(options.MaxFileBytes), options.MaxFileBytes, "it must be positive")
+            .Require(options.MaxFiles > 0, nameof(options.MaxFiles), options.MaxFiles, "it must be positive")
+            .Require(options.MaxRequestBytes >= options.MaxFileBytes, nameof(options.MaxRequestBytes), options.MaxRequestBytes, $"it must be at least MaxFileBytes ({options.MaxFileBytes})")
+            .Require(UploadNames.IndexProblem(options.SeedIndex) is null, nameof(options.SeedIndex), options.SeedIndex, "it is not a valid index name")
+            .Result;
 }

@@ -4,9 +4,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection;
-using RagStack.Answering;
+using Microsoft.Extensions.Options;
 using RagStack.Api.Ask;
 using RagStack.Api.Documents;
 using RagStack.Api.Generation;
@@ -14,10 +13,6 @@ using RagStack.Api.OpenAi;
 using RagStack.Api.Problems;
 using RagStack.Api.Search;
 using RagStack.Api.Tenancy;
-using RagStack.Domains;
-using RagStack.Onnx;
-using RagStack.Retrieval;
-using RagStack.Storage.Embedded;
 
 namespace RagStack.Api;
 
@@ -27,46 +22,28 @@ public static class RagStackApiHostingExtensions
     /// <summary>The address the service listens on when no URL is configured: loopback only, as there are no API keys yet.</summary>
     public const string DefaultUrl = "http://127.0.0.1:5180";
 
-    private const string DomainsSection = "RagStack:Domains";
-    private const string VectorStoreKey = "RagStack:VectorStore";
-
     /// <summary>
-    /// Adds the RAG service: the data folder's embedded store (<see cref="RagStackApiOptions.DataDirectory"/>), ONNX
-    /// embeddings of the folder's model, ingestion, retrieval and answering, a llama.cpp generator when
-    /// <c>RagStack:Model:Path</c> is set or an OpenAI-compatible model server when <c>RagStack:Model:Endpoint</c> is
-    /// (else extractive answers), one bounded queue for questions (<c>RagStack:Api</c>), domains from <c>RagStack:Domains</c>, problem details,
-    /// the OpenAPI document and health checks. Without a configured URL it listens on <see cref="DefaultUrl"/> (loopback).
+    /// Adds the RAG service, composed through <c>AddRagStack(configuration)</c> as every host is: the data folder's
+    /// embedded store (<c>RagStack:DataDirectory</c>, whose <c>ragstack.json</c> is read too), ONNX embeddings of the
+    /// folder's model, ingestion, retrieval and answering, a llama.cpp generator when <c>RagStack:Generator:ModelPath</c> is
+    /// set or an OpenAI-compatible model server when <c>RagStack:RemoteGenerator:Endpoint</c> is (else extractive answers),
+    /// one bounded queue for questions (<c>RagStack:Api</c>), uploads (<c>RagStack:Uploads</c>), problem details, the
+    /// OpenAPI document and health checks. Without a configured URL it listens on <see cref="DefaultUrl"/> (loopback).
     /// </summary>
     public static WebApplicationBuilder AddRagStackApi(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var settings = builder.Configuration.GetSection(RagStackApiOptions.Section).Get<RagStackApiOptions>() ?? new RagStackApiOptions();
-        var folder = DataFolder.Open(DataFolder.Resolve(settings.DataDirectory));
-
-        // The folder's settings file is read first, so the host's own configuration (appsettings, environment) wins.
-        var folderSettings = new JsonConfigurationSource { Path = folder.SettingsFile, Optional = true, ReloadOnChange = false };
-        folderSettings.ResolveFileProvider();
-        builder.Configuration.Sources.Insert(0, folderSettings);
-        RequireEmbeddedStore(builder.Configuration);
-        var keys = builder.Configuration.GetSection(ApiKeysOptions.Section).Get<List<ApiKey>>() ?? [];
+        var services = builder.Services;
+        var rag = services.AddRagStack(builder.Configuration);
+        RequireEmbeddedStore(rag.Configuration);
+        var keys = rag.Configuration.GetSection(ApiKeysOptions.Section).Get<List<ApiKey>>() ?? [];
         ValidateKeys(keys);
         ListenOnLoopbackUnlessConfigured(builder, localMode: keys.Count == 0);
 
-        var services = builder.Services;
-        services.AddOptions<RagStackApiOptions>()
-            .BindConfiguration(RagStackApiOptions.Section)
-            .Validate(o => o.Model.Path is not { Length: > 0 } path || File.Exists(path), "RagStack:Model:Path names no file; set it to a GGUF model, or leave it out for extractive answers.")
-            .ValidateOnStart();
-        services.AddRagStackEmbeddedStore(o => o.DataDirectory = folder.Path);
-        services.AddRagStackOnnxEmbeddings(o => o.Model = folder.EmbeddingModel);
-        services.AddRagStackGenerator(settings.Model);
-        services.AddAskLimiter();
-
-        var configuration = builder.Configuration;
-        services.AddRagStack(domains: d => BindDomains(configuration, d));
-        // Retrieval and answering settings (e.g. RagStack:Answering:ContextLength for a model server's window) come from configuration.
-        services.AddOptions<RetrievalOptions>().BindConfiguration("RagStack:Retrieval");
-        services.AddOptions<AnsweringOptions>().BindConfiguration("RagStack:Answering");
+        rag.AddEmbeddedStore()
+            .AddOnnxEmbeddings()
+            .AddConfiguredGenerator()
+            .AddAskLimiter();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         // An unreadable body reaches the exception handler, which says what was wrong, instead of an empty 400.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -81,7 +58,7 @@ public static class RagStackApiHostingExtensions
                 o.Keys.Add(key);
             }
         });
-        AddDocuments(services);
+        AddDocuments(rag);
         return builder;
     }
 
@@ -108,32 +85,13 @@ public static class RagStackApiHostingExtensions
     }
 
     /// <summary>
-    /// Binds <c>RagStack:Domains</c>; a misspelt setting (<c>Adaptor</c>) fails the start by name rather than answering
-    /// silently with the base model.
-    /// </summary>
-    private static void BindDomains(IConfiguration configuration, DomainsOptions domains)
-    {
-        try
-        {
-            configuration.GetSection(DomainsSection).Bind(domains, o => o.ErrorOnUnknownConfiguration = true);
-        }
-        catch (InvalidOperationException e) when (e.InnerException is { } inner)
-        {
-            throw new InvalidDataException($"{DomainsSection}: {inner.Message}", e);
-        }
-    }
-
-    /// <summary>
     /// The durable ingestion queue and its worker, uploads (<c>RagStack:Uploads</c>) and the sample-corpus seed.
     /// </summary>
-    private static void AddDocuments(IServiceCollection services)
+    private static void AddDocuments(IRagStackBuilder rag)
     {
-        services.AddOptions<UploadOptions>()
-            .BindConfiguration(UploadOptions.Section)
-            .Validate(o => o.MaxFileBytes > 0 && o.MaxRequestBytes >= o.MaxFileBytes && o.MaxFiles > 0,
-                "RagStack:Uploads: MaxFileBytes and MaxFiles must be positive and MaxRequestBytes at least MaxFileBytes.")
-            .Validate(o => UploadNames.IndexProblem(o.SeedIndex) is null, "RagStack:Uploads:SeedIndex is not a valid index name.")
-            .ValidateOnStart();
+        rag.BindRagStackOptions<UploadOptions>(UploadOptions.Section);
+        var services = rag.Services;
+        services.AddSingleton<IValidateOptions<UploadOptions>, UploadOptionsValidator>();
         services.AddSingleton<UploadReader>();
         services.AddSingleton<IngestionSignal>();
         services.AddHostedService<IngestionWorker>();
@@ -145,11 +103,12 @@ public static class RagStackApiHostingExtensions
     /// </summary>
     private static void RequireEmbeddedStore(IConfiguration configuration)
     {
-        if (configuration[VectorStoreKey] is { Length: > 0 } store && !store.Equals("embedded", StringComparison.OrdinalIgnoreCase))
+        var store = configuration[RagStackSections.VectorStore];
+        if (store is { Length: > 0 } && !store.Equals(nameof(VectorStoreKind.Embedded), StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidOperationException(
-                $"{VectorStoreKey} is '{store}', but this build of RagStack has only the embedded store (the Qdrant store is not written yet); " +
-                $"leave {VectorStoreKey} unset or set it to 'embedded'.");
+                $"{RagStackSections.VectorStore} is '{store}', but this build of RagStack has only the embedded store (the Qdrant store is not written yet); " +
+                $"leave {RagStackSections.VectorStore} unset or set it to 'embedded'.");
         }
     }
 

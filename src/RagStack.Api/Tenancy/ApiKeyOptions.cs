@@ -18,7 +18,7 @@ public sealed class ApiKey
 public sealed class ApiKeysOptions
 {
     /// <summary>The configuration section the keys are bound from.</summary>
-    public const string Section = "RagStack:ApiKeys";
+    public const string Section = RagStackSections.ApiKeys;
 
     /// <summary>The keys; empty for local single-user mode.</summary>
     public IList<ApiKey> Keys { get; } = [];

@@ -1,9 +1,7 @@
-using System.Text;
-using LLama;
-using LLama.Common;
 using Microsoft.Extensions.DependencyInjection;
 using RagStack.Cli.Hosting;
 using RagStack.Documents;
+using RagStack.Ingestion;
 using RagStack.LlamaSharp;
 using RagStack.Onnx;
 using RagStack.Storage;
@@ -22,23 +20,19 @@ internal static class TrainingTokens
         {
             var folder = DataFolder.Open(dataDir, requested: null);
             await using var services = CliServices.Build(folder);
-            var documents = await services.GetRequiredService<IDocumentCatalog>().ListAsync(tenant, index, cancellationToken);
-            if (documents.Count == 0)
+            var (chunkTexts, exists) = await IndexTexts.ReadAsync(
+                services.GetRequiredService<IDocumentCatalog>(), services.GetRequiredService<IChunkStore>(), tenant, index, cancellationToken);
+            if (!exists)
             {
                 throw new TrainingDataException(index, $"no such index in {folder.Path} (see 'ragstack docs list')");
             }
 
-            var chunks = services.GetRequiredService<IChunkStore>();
-            foreach (var document in documents.Where(d => d.Status == DocumentStatus.Ready).OrderBy(d => d.Name, StringComparer.Ordinal))
-            {
-                var documentChunks = await chunks.GetDocumentChunksAsync(tenant, index, document.Id, cancellationToken);
-                texts.AddRange(documentChunks.OrderBy(c => c.Position).Select(c => c.Text).Where(t => !string.IsNullOrWhiteSpace(t)));
-            }
-
-            if (texts.Count == 0)
+            if (chunkTexts.Count == 0)
             {
                 throw new TrainingDataException(index, "the index has no chunks of text to train on (ingest documents first)");
             }
+
+            texts.AddRange(chunkTexts);
         }
 
         foreach (var file in files)
@@ -64,20 +58,13 @@ internal static class TrainingTokens
     /// <exception cref="TrainingDataException">llama.cpp cannot load the model's vocabulary.</exception>
     public static List<int[]> Tokenize(string baseModel, IEnumerable<string> texts)
     {
-        LlamaNative.EnsureLoaded();
-        LLamaWeights weights;
         try
         {
-            weights = LLamaWeights.LoadFromFile(new ModelParams(baseModel) { VocabOnly = true, GpuLayerCount = 0 });
+            return LlamaTokenizer.Tokenize(baseModel, texts);
         }
-        catch (LLama.Exceptions.LoadWeightsFailedException e)
+        catch (InvalidDataException e)
         {
-            throw new TrainingDataException(baseModel, $"llama.cpp cannot load its tokenizer ({e.Message})");
-        }
-
-        using (weights)
-        {
-            return [.. texts.Select(text => weights.NativeHandle.Tokenize(text, true, false, Encoding.UTF8).Select(t => (int)t).ToArray())];
+            throw new TrainingDataException(baseModel, e.Message[(baseModel.Length + 2)..]);
         }
     }
 }

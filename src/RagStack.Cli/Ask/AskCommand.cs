@@ -22,15 +22,6 @@ namespace RagStack.Cli.Ask;
 /// </summary>
 internal sealed class AskCommand : AsyncCommand<AskCommand.Settings>
 {
-    private readonly GeneratorFactory _generators;
-
-    public AskCommand()
-        : this(Generators.Default)
-    {
-    }
-
-    internal AskCommand(GeneratorFactory generators) => _generators = generators;
-
     internal sealed class Settings : CliSettings
     {
         /// <summary>The name a one-off <c>--adapter</c> file is loaded under in the generator.</summary>
@@ -94,9 +85,10 @@ internal sealed class AskCommand : AsyncCommand<AskCommand.Settings>
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var folder = DataFolder.Open(settings.ResolveDataDir(), requested: null);
+        // The model: --model, else RAGSTACK_MODEL, else RagStack:Generator:ModelPath (ragstack.json, environment), else the installed default.
         var requested = settings.Model ?? (Environment.GetEnvironmentVariable("RAGSTACK_MODEL") is { Length: > 0 } fromEnvironment ? fromEnvironment : null);
         var store = ModelStore.Open(folder.Path);
-        var modelPath = requested is null ? store.DefaultModelPath : store.Resolve(requested);
+        var modelPath = requested is null ? null : store.Resolve(requested);
         if (requested is not null && modelPath is null)
         {
             Output.Error(requested.Contains('/', StringComparison.Ordinal) || requested.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)
@@ -105,29 +97,29 @@ internal sealed class AskCommand : AsyncCommand<AskCommand.Settings>
             return 1;
         }
 
+        ServiceProvider services;
         IChatClient? chatClient;
-        try
-        {
-            chatClient = _generators(modelPath);
-        }
-        catch (GeneratorUnavailableException e)
-        {
-            Output.Error($"{e.ModelPath}: {e.Message}");
-            return 1;
-        }
-
-        // The container does not dispose an instance it was handed; the model's memory is released here.
-        using var generator = chatClient;
-
-        await using var services = CliServices.Build(folder, chatClient: chatClient);
         DomainsOptions domains;
         try
         {
+            services = CliServices.Build(folder, modelPath: modelPath, fallbackModelPath: store.DefaultModelPath);
             domains = services.GetRequiredService<IOptions<DomainsOptions>>().Value;
         }
-        catch (Exception e) when (e is OptionsValidationException or InvalidDataException)
+        catch (CliSettingsException e)
         {
-            Output.Error($"{folder.SettingsFile}: {(e is OptionsValidationException v ? string.Join(" ", v.Failures) : e.Message)}");
+            Output.Error(e.Message);
+            return 1;
+        }
+
+        await using var _ = services;
+        try
+        {
+            chatClient = services.GetService<IChatClient>();
+        }
+        catch (Exception e) when (e is InvalidDataException or OptionsValidationException)
+        {
+            // llama.cpp could not load the file as a model (its message names the file), or the configured one is missing.
+            Output.Error(e is OptionsValidationException v ? string.Join(" ", v.Failures) : e.Message);
             return 1;
         }
 
@@ -168,7 +160,7 @@ internal sealed class AskCommand : AsyncCommand<AskCommand.Settings>
         }
         catch (ContextWindowExceededException e)
         {
-            Output.Error($"{modelPath ?? "generator"}: {e.Message}");
+            Output.Error($"{(chatClient is null ? "generator" : services.GetRequiredService<IOptions<LlamaModelOptions>>().Value.ModelPath)}: {e.Message}");
             return 1;
         }
     }

@@ -124,10 +124,9 @@ internal sealed class IngestBenchCommand : AsyncCommand<IngestBenchCommand.Setti
     {
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        services.AddRagStackEmbeddedStore(o => o.DataDirectory = dataDir);
         services.AddSingleton(generator);
         services.AddSingleton(model.Tokens);
-        services.AddRagStack();
+        services.AddRagStack(CliConfiguration.ForFolder(dataDir)).AddEmbeddedStore();
         return services.BuildServiceProvider();
     }
 

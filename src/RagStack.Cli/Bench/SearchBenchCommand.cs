@@ -136,11 +136,12 @@ internal sealed class SearchBenchCommand : AsyncCommand<SearchBenchCommand.Setti
             });
             // The product's hybrid retriever, with the query vectors computed beforehand so the embedding is excluded.
             var embeddings = new PrecomputedEmbeddingGenerator(queries.DistinctBy(q => q.Text).ToDictionary(q => q.Text, q => q.Vector));
-            await using var services = new ServiceCollection()
+            var composed = new ServiceCollection()
                 .AddSingleton(store.Chunks)
-                .AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(embeddings)
-                .AddRagStack(retrieval: o => o.Candidates = Candidates)
-                .BuildServiceProvider();
+                .AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(embeddings);
+            composed.AddRagStack(CliConfiguration.ForFolder(dataDir));
+            composed.Configure<RetrievalOptions>(o => o.Candidates = Candidates);
+            await using var services = composed.BuildServiceProvider();
             var retriever = services.GetRequiredService<IRetriever>();
             var hybrid = await TimeAsync(queries, async q =>
                 (await retriever.SearchAsync(new SearchRequest { Query = q.Text, Tenant = Tenant, Index = Index, Top = Top }, cancellationToken)).Count);

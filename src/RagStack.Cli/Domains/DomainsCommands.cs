@@ -136,7 +136,10 @@ internal sealed class DomainsSetCommand : Command<DomainsSetCommand.Settings>
 
                 domains[settings.Name] = domain;
                 // The edited file must still be valid configuration: checked before it replaces the old one.
-                CliConfiguration.Domains(new ConfigurationBuilder().AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(root.ToJsonString()))).Build());
+                CliConfiguration.Domains(new ConfigurationBuilder()
+                    .AddConfiguration(CliConfiguration.Load(folder))
+                    .AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(root.ToJsonString())))
+                    .Build());
                 return true;
             });
         }

@@ -8,57 +8,23 @@ using RagStack.Onnx;
 namespace RagStack.Cli.Hosting;
 
 /// <summary>
-/// The CLI's configuration: the data folder's <c>ragstack.json</c> (optional), then environment variables
-/// (<c>RagStack__Domains__legal__Adapter</c>), which win. Domains are read from <c>RagStack:Domains</c> and checked by the
-/// same validator the services use.
+/// The CLI's configuration: environment variables (<c>RagStack__Retrieval__Candidates</c>) and the data folder chosen
+/// with <c>--data-dir</c>; <c>AddRagStack</c> reads the folder's <c>ragstack.json</c> beneath them, as in every host.
 /// </summary>
 internal static class CliConfiguration
 {
     /// <summary>The section domains are bound from.</summary>
-    public const string DomainsSection = "RagStack:Domains";
+    public const string DomainsSection = RagStackSections.Domains;
 
-    private static readonly string[] DomainSettings = [nameof(DomainOptions.Index), nameof(DomainOptions.Adapter), nameof(DomainOptions.AdapterScale), nameof(DomainOptions.SystemPrompt)];
+    /// <summary>The environment, with the data folder in force.</summary>
+    public static IConfiguration Load(DataFolder folder) => ForFolder(folder.Path);
 
-    /// <summary>The folder's settings file and the environment, in that order.</summary>
-    public static IConfiguration Load(DataFolder folder) =>
+    /// <summary>The environment, with <paramref name="dataDirectory"/> as the data folder.</summary>
+    public static IConfiguration ForFolder(string dataDirectory) =>
         new ConfigurationBuilder()
-            .AddJsonFile(folder.SettingsFile, optional: true, reloadOnChange: false)
             .AddEnvironmentVariables()
+            .AddInMemoryCollection([new(RagStackSections.DataDirectory, dataDirectory)])
             .Build();
-
-    /// <summary>
-    /// Binds <c>RagStack:Domains</c> into <paramref name="domains"/>; a key that is not a domain setting is refused by name
-    /// rather than ignored, so a misspelt <c>Adaptor</c> does not silently answer with the base model.
-    /// </summary>
-    /// <exception cref="InvalidDataException">A domain has an unknown setting or a value of the wrong type.</exception>
-    public static void BindDomains(IConfiguration configuration, DomainsOptions domains)
-    {
-        var section = configuration.GetSection(DomainsSection);
-        foreach (var domain in section.GetChildren())
-        {
-            foreach (var setting in domain.GetChildren())
-            {
-                if (!DomainSettings.Contains(setting.Key, StringComparer.OrdinalIgnoreCase))
-                {
-                    throw new InvalidDataException($"{setting.Path} is not a domain setting (settings: {string.Join(", ", DomainSettings)}).");
-                }
-            }
-
-            if (domain.Value is not null)
-            {
-                throw new InvalidDataException($"{domain.Path} must be an object of settings ({string.Join(", ", DomainSettings)}), not a value.");
-            }
-        }
-
-        try
-        {
-            section.Bind(domains);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new InvalidDataException(e.Message, e);
-        }
-    }
 
     /// <summary>
     /// The <c>RagStack:Domains</c> object of a settings file, found whatever the case of its keys (configuration keys
@@ -89,11 +55,12 @@ internal static class CliConfiguration
         return node;
     }
 
-    /// <summary>The domains <paramref name="configuration"/> declares, validated as the services validate them at start.</summary>
+    /// <summary>The domains <paramref name="configuration"/> declares, bound and validated as every host does at start.</summary>
     /// <exception cref="InvalidDataException">A domain's settings are wrong; the message names the domain and the setting.</exception>
     public static DomainsOptions Domains(IConfiguration configuration)
     {
-        var services = new ServiceCollection().AddRagStack(domains: d => BindDomains(configuration, d));
+        var services = new ServiceCollection();
+        services.AddRagStack(configuration);
         using var provider = services.BuildServiceProvider();
         try
         {
@@ -102,6 +69,10 @@ internal static class CliConfiguration
         catch (OptionsValidationException e)
         {
             throw new InvalidDataException(string.Join(" ", e.Failures), e);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidDataException(e.Message, e);
         }
     }
 

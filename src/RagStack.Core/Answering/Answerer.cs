@@ -46,7 +46,6 @@ internal sealed partial class Answerer : IAnswerer
         _embeddings = embeddings;
         _chatClient = chatClient;
         _options = options.Value;
-        _options.Validate();
         _domains = domains;
         _packer = new ContextPacker(PromptFunction.Load(PromptName, _options.PromptsDirectory), _options.MinOutputTokens);
         _time = time;

@@ -3,6 +3,9 @@ namespace RagStack.Answering;
 /// <summary>Settings of grounded answers, bound from <c>RagStack:Answering</c>.</summary>
 public sealed class AnsweringOptions
 {
+    /// <summary>The configuration section these settings are bound from.</summary>
+    public const string Section = RagStackSections.Answering;
+
     /// <summary>
     /// Cosine similarity between the question's embedding and the best retrieved chunk below which the answer says the
     /// documents hold nothing relevant, without calling a model. Fused retrieval scores are min–max scaled per query, so the
@@ -45,16 +48,4 @@ public sealed class AnsweringOptions
 
     /// <summary>The answer given when no retrieved chunk is relevant enough.</summary>
     public string NoRelevantContextAnswer { get; set; } = "The indexed documents do not contain information relevant to this question.";
-
-    /// <summary>Throws when a setting is out of range.</summary>
-    public void Validate()
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(RelevanceThreshold, -1, nameof(RelevanceThreshold));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(RelevanceThreshold, 1, nameof(RelevanceThreshold));
-        ArgumentOutOfRangeException.ThrowIfLessThan(ContextLength, 256, nameof(ContextLength));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MinOutputTokens, 1, nameof(MinOutputTokens));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxOutputTokens, MinOutputTokens, nameof(MaxOutputTokens));
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(MaxOutputTokens, ContextLength, nameof(MaxOutputTokens));
-        ArgumentOutOfRangeException.ThrowIfLessThan(ExtractivePassages, 1, nameof(ExtractivePassages));
-    }
 }

@@ -52,7 +52,6 @@ internal sealed partial class IngestionPipeline : IDocumentIngestor
         _tokens = tokens;
         _extraction = extraction;
         _options = options.Value;
-        _options.Validate();
         _chunker = new StructuredChunker(tokens, _options.Chunking);
         _time = time;
         _logger = logger;

@@ -24,7 +24,6 @@ internal sealed class HybridRetriever : IRetriever
         _store = store;
         _embeddings = embeddings;
         _options = options.Value;
-        _options.Validate();
         _time = time;
     }
 

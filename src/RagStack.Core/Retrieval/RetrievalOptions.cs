@@ -12,6 +12,9 @@ public enum FusionMethod
 /// <summary>Settings of hybrid retrieval, bound from <c>RagStack:Retrieval</c>.</summary>
 public sealed class RetrievalOptions
 {
+    /// <summary>The configuration section these settings are bound from.</summary>
+    public const string Section = RagStackSections.Retrieval;
+
     /// <summary>How many candidates each ranking (dense, keyword) contributes before fusion.</summary>
     public int Candidates { get; set; } = 50;
 
@@ -26,17 +29,4 @@ public sealed class RetrievalOptions
 
     /// <summary>The rank offset k of reciprocal-rank fusion.</summary>
     public int FusionK { get; set; } = ReciprocalRankFusion.DefaultK;
-
-    /// <summary>Throws when a setting is out of range.</summary>
-    public void Validate()
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(Candidates, 1, nameof(Candidates));
-        ArgumentOutOfRangeException.ThrowIfNegative(DenseWeight, nameof(DenseWeight));
-        ArgumentOutOfRangeException.ThrowIfNegative(KeywordWeight, nameof(KeywordWeight));
-        ArgumentOutOfRangeException.ThrowIfNegative(FusionK, nameof(FusionK));
-        if (DenseWeight + KeywordWeight <= 0)
-        {
-            throw new ArgumentException("At least one of DenseWeight and KeywordWeight must be positive.");
-        }
-    }
 }

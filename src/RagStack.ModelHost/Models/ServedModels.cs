@@ -1,6 +1,7 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using RagStack.LlamaSharp;
+using RagStack.OpenAi.RemoteGenerator;
 
 namespace RagStack.ModelHost.Models;
 
@@ -8,13 +9,10 @@ namespace RagStack.ModelHost.Models;
 /// The model ids this host answers to: the base model, and <c>base+adapter</c> for each loaded LoRA adapter. Loads the
 /// configured adapters when the host starts.
 /// </summary>
-internal sealed class ServedModels(LlamaChatClient client, IOptions<ModelHostOptions> options, TimeProvider clock, ILogger<ServedModels> logger) : IHostedService
+internal sealed class ServedModels(LlamaChatClient client, IOptions<ModelHostOptions> options, IOptions<LlamaModelOptions> model, TimeProvider clock, ILogger<ServedModels> logger) : IHostedService
 {
-    /// <summary>Separates the base model id from the adapter name in a model id.</summary>
-    public const string AdapterSeparator = "+";
-
     /// <summary>The id of the base model.</summary>
-    public string BaseId { get; } = options.Value.BaseModelId;
+    public string BaseId { get; } = options.Value.BaseModelIdOf(model.Value.ModelPath);
 
     /// <summary>When the host loaded the model and its adapters, as Unix seconds (the models' <c>created</c>).</summary>
     public long LoadedAt { get; private set; }
@@ -23,7 +21,7 @@ internal sealed class ServedModels(LlamaChatClient client, IOptions<ModelHostOpt
     public IChatClient Client => client;
 
     /// <summary>Every id a request may name, the base model first.</summary>
-    public IReadOnlyList<string> Ids => [BaseId, .. client.Adapters.Names.Select(name => BaseId + AdapterSeparator + name)];
+    public IReadOnlyList<string> Ids => [BaseId, .. client.Adapters.Names.Select(name => AdapterModelIds.Compose(BaseId, name))];
 
     /// <summary>Finds the adapter a model id names: null for the base model; false when no loaded model has that id.</summary>
     public bool TryResolve(string model, out string? adapter)
@@ -34,7 +32,7 @@ internal sealed class ServedModels(LlamaChatClient client, IOptions<ModelHostOpt
             return true;
         }
 
-        var prefix = BaseId + AdapterSeparator;
+        var prefix = AdapterModelIds.Compose(BaseId, "");
         if (!model.StartsWith(prefix, StringComparison.Ordinal) || !client.Adapters.Names.Contains(model[prefix.Length..]))
         {
             return false;
@@ -60,7 +58,7 @@ internal sealed class ServedModels(LlamaChatClient client, IOptions<ModelHostOpt
         }
 
         LoadedAt = clock.GetUtcNow().ToUnixTimeSeconds();
-        ModelHostLog.Serving(logger, string.Join(", ", Ids), options.Value.ModelPath, client.ChatTemplate, client.ContextLength);
+        ModelHostLog.Serving(logger, string.Join(", ", Ids), model.Value.ModelPath, client.ChatTemplate, client.ContextLength);
         return Task.CompletedTask;
     }
 

@@ -9,22 +9,13 @@ namespace RagStack.Onnx;
 /// </summary>
 public sealed record DataFolder(string Path, EmbeddingModelKind EmbeddingModel)
 {
-    private const string FileName = "ragstack.json";
+    private const string FileName = RagStackDataDirectory.SettingsFileName;
 
     /// <summary>The folder's settings file (<c>ragstack.json</c>): its embedding model, and configuration such as <c>RagStack:Domains</c>.</summary>
     public string SettingsFile => System.IO.Path.Combine(Path, FileName);
 
     /// <summary>The folder in force: <paramref name="configured"/>, else <c>RAGSTACK_DATA</c>, else the user's local data folder (<c>~/.local/share/ragstack</c>); absolute.</summary>
-    public static string Resolve(string? configured)
-    {
-        var dir = configured is { Length: > 0 } ? configured : Environment.GetEnvironmentVariable("RAGSTACK_DATA");
-        if (string.IsNullOrWhiteSpace(dir))
-        {
-            dir = System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "ragstack");
-        }
-
-        return System.IO.Path.GetFullPath(dir);
-    }
+    public static string Resolve(string? configured) => RagStackDataDirectory.Resolve(configured);
 
     /// <summary>
     /// Opens the folder, creating it and recording <paramref name="requested"/> (else the default model) on first use.

@@ -28,7 +28,6 @@ internal sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     public OnnxEmbeddingGenerator(OnnxEmbeddingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         _card = EmbeddingModelCard.For(options.Model);
         _batchSize = options.BatchSize;
         using (var vocabulary = new StreamReader(_card.OpenResource("vocab.txt")))

@@ -1,16 +1,28 @@
 namespace RagStack.Onnx;
 
-/// <summary>Settings of the local ONNX embedding model.</summary>
+/// <summary>Settings of the local ONNX embedding model, bound from <c>RagStack:Embeddings</c>.</summary>
 public sealed class OnnxEmbeddingOptions
 {
+    /// <summary>The configuration section these settings are bound from.</summary>
+    public const string Section = RagStackSections.Embeddings;
+
     /// <summary>The instruction arctic-embed puts before search queries (never before documents).</summary>
     public const string ArcticQueryPrefix = "Represent this sentence for searching relevant passages: ";
 
     /// <summary>The largest batch accepted; the attention buffers of one batch grow with its size times the window squared.</summary>
     public const int MaxBatchSize = 256;
 
-    /// <summary>Which model to run.</summary>
+    /// <summary>
+    /// Which model to run. With <see cref="UseDataFolder"/> the data folder decides: a new folder records the model set
+    /// here (in configuration) and every later run of any host uses the model the folder recorded.
+    /// </summary>
     public EmbeddingModelKind Model { get; set; } = EmbeddingModelKind.ArcticXs;
+
+    /// <summary>
+    /// Whether the model belongs to the data folder (<c>RagStack:DataDirectory</c>): true for hosts that store vectors, so
+    /// vectors of two models are never mixed in one folder; false for a host that only serves embeddings (the model host).
+    /// </summary>
+    public bool UseDataFolder { get; set; } = true;
 
     /// <summary>
     /// How many inputs of similar length one inference run embeds at once. On two cores, with ~100-word paragraphs, 1 and 8
@@ -26,19 +38,6 @@ public sealed class OnnxEmbeddingOptions
     /// arctic-embed, none for MiniLM) and an empty string turns it off.
     /// </summary>
     public string? QueryPrefix { get; set; }
-
-    /// <summary>Throws when a setting is out of range.</summary>
-    public void Validate()
-    {
-        if (!Enum.IsDefined(Model))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Model), Model, $"Unknown embedding model; choose one of {string.Join(", ", Enum.GetNames<EmbeddingModelKind>())}.");
-        }
-
-        ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(BatchSize, MaxBatchSize, nameof(BatchSize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(IntraOpThreads, 1, nameof(IntraOpThreads));
-    }
 
     /// <summary>The query prefix in effect: the configured one, or the model's own when none is configured.</summary>
     internal string EffectiveQueryPrefix => QueryPrefix ?? (Model == EmbeddingModelKind.ArcticXs ? ArcticQueryPrefix : string.Empty);

@@ -4,16 +4,16 @@ namespace RagStack.Onnx;
 public static class OnnxEmbeddings
 {
     /// <summary>Loads the model <paramref name="options"/> names (arctic-embed-xs by default); takes about a second.</summary>
-    /// <exception cref="ArgumentException">A setting is out of range.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is out of range.</exception>
     public static OnnxEmbeddingModel Load(OnnxEmbeddingOptions? options = null)
     {
         options ??= new OnnxEmbeddingOptions();
+        new OnnxEmbeddingOptionsValidator().ThrowIfInvalid(options);
         if (options.Model != EmbeddingModelKind.ArcticXsMiniLM)
         {
             return new OnnxEmbeddingModel(new OnnxEmbeddingGenerator(options));
         }
 
-        options.Validate();
         var ensemble = new EnsembleEmbeddingGenerator([
             new OnnxEmbeddingGenerator(Member(options, EmbeddingModelKind.ArcticXs)),
             new OnnxEmbeddingGenerator(Member(options, EmbeddingModelKind.MiniLM)),

@@ -1,25 +1,40 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using RagStack.Embeddings;
+using RagStack.Onnx;
 
-namespace RagStack.Onnx;
+namespace RagStack;
 
-/// <summary>Registers the local ONNX embedding model.</summary>
+/// <summary>Adds the local ONNX embedding model to a RagStack.</summary>
 public static class OnnxEmbeddingsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds one <see cref="OnnxEmbeddingModel"/>, loaded on first use, as the <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>
-    /// and the <see cref="ITokenCounter"/>. The settings are validated here, so a bad one fails at start-up.
+    /// and the <see cref="ITokenCounter"/>. Settings come from <c>RagStack:Embeddings</c>, then <paramref name="configure"/>;
+    /// with <see cref="OnnxEmbeddingOptions.UseDataFolder"/> (the default) the model is the one the data folder recorded,
+    /// and a new folder records the configured one, so a folder's vectors all come from one model.
     /// </summary>
-    public static IServiceCollection AddRagStackOnnxEmbeddings(this IServiceCollection services, Action<OnnxEmbeddingOptions>? configure = null)
+    public static IRagStackBuilder AddOnnxEmbeddings(this IRagStackBuilder builder, Action<OnnxEmbeddingOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        var options = new OnnxEmbeddingOptions();
-        configure?.Invoke(options);
-        options.Validate();
-        services.AddSingleton(_ => OnnxEmbeddings.Load(options));
-        services.AddSingleton(provider => provider.GetRequiredService<OnnxEmbeddingModel>().Generator);
-        services.AddSingleton(provider => provider.GetRequiredService<OnnxEmbeddingModel>().Tokens);
-        return services;
+        ArgumentNullException.ThrowIfNull(builder);
+        var folder = RagStackDataDirectory.Resolve(builder.Configuration[RagStackSections.DataDirectory]);
+        var modelConfigured = builder.Configuration.GetSection(OnnxEmbeddingOptions.Section)[nameof(OnnxEmbeddingOptions.Model)] is not null;
+        builder.BindRagStackOptions(OnnxEmbeddingOptions.Section, configure).PostConfigure(o =>
+        {
+            if (o.UseDataFolder)
+            {
+                // A model named in configuration must be the folder's; otherwise a new folder records ours and an old one keeps its own.
+                var isNew = !File.Exists(Path.Combine(folder, RagStackDataDirectory.SettingsFileName));
+                o.Model = DataFolder.Open(folder, modelConfigured || isNew ? o.Model : null).EmbeddingModel;
+            }
+        });
+        var services = builder.Services;
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OnnxEmbeddingOptions>, OnnxEmbeddingOptionsValidator>());
+        services.TryAddSingleton(sp => OnnxEmbeddings.Load(sp.GetRequiredService<IOptions<OnnxEmbeddingOptions>>().Value));
+        services.TryAddSingleton(sp => sp.GetRequiredService<OnnxEmbeddingModel>().Generator);
+        services.TryAddSingleton(sp => sp.GetRequiredService<OnnxEmbeddingModel>().Tokens);
+        return builder;
     }
 }

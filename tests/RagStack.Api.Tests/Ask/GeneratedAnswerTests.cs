@@ -21,7 +21,7 @@ public sealed class GeneratingApiFixture : ApiFixture
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.UseSetting("RagStack:Model:Path", ModelPath);
+        builder.UseSetting("RagStack:Generator:ModelPath", ModelPath);
     }
 }
 

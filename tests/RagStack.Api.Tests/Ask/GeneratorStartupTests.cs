@@ -25,7 +25,7 @@ public sealed class GeneratorStartupTests : IDisposable
         using var api = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting("RagStack:DataDirectory", _dataFolder.Path);
-            b.UseSetting("RagStack:Model:Path", model);
+            b.UseSetting("RagStack:Generator:ModelPath", model);
             b.UseSetting("RagStack:Domains:legal:Adapter", adapter);
         });
 
@@ -45,8 +45,8 @@ public sealed class GeneratorStartupTests : IDisposable
         using var api = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting("RagStack:DataDirectory", _dataFolder.Path);
-            b.UseSetting("RagStack:Model:Path", model);
-            b.UseSetting("RagStack:Model:ContextLength", "512");
+            b.UseSetting("RagStack:Generator:ModelPath", model);
+            b.UseSetting("RagStack:Generator:ContextLength", "512");
         });
 
         Assert.Equal(512, api.Services.GetRequiredService<IChatTokenCounter>().ContextLength);

@@ -13,7 +13,7 @@ namespace RagStack.Api.Tests.Generation;
 
 /// <summary>
 /// A real model host on loopback Kestrel (llama.cpp, with a LoRA adapter served as <c>legal</c>), and the service with
-/// <c>RagStack:Model:Endpoint</c> pointing at it. The host records the model id of every chat request it receives.
+/// <c>RagStack:RemoteGenerator:Endpoint</c> pointing at it. The host records the model id of every chat request it receives.
 /// </summary>
 public abstract class RemoteGeneratorFixture : IAsyncLifetime
 {
@@ -40,10 +40,10 @@ public abstract class RemoteGeneratorFixture : IAsyncLifetime
         _host = await TestHost.StartAsync(
             new Dictionary<string, string?>
             {
-                ["RagStack:ModelHost:ModelPath"] = model,
+                ["RagStack:Generator:ModelPath"] = model,
                 ["RagStack:ModelHost:ModelId"] = BaseId,
-                ["RagStack:ModelHost:ContextLength"] = "1024",
-                ["RagStack:ModelHost:Threads"] = "2",
+                ["RagStack:Generator:ContextLength"] = "1024",
+                ["RagStack:Generator:Threads"] = "2",
                 ["RagStack:ModelHost:Adapters:legal"] = adapter,
             },
             RecordModelAsync);
@@ -88,8 +88,8 @@ public abstract class RemoteGeneratorFixture : IAsyncLifetime
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.UseSetting("RagStack:Model:Endpoint", endpoint.ToString());
-            builder.UseSetting("RagStack:Model:Id", BaseId);
+            builder.UseSetting("RagStack:RemoteGenerator:Endpoint", endpoint.ToString());
+            builder.UseSetting("RagStack:RemoteGenerator:Model", BaseId);
             // With a model server the adapter is the server's: the setting only names the domain as one with an adapter.
             builder.UseSetting("RagStack:Domains:legal:Adapter", "served by the model host");
             // A domain whose adapter the host does not serve.

@@ -93,17 +93,29 @@ public sealed class RagStackApiHostingExtensionsTests(ApiFixture api)
     [Fact]
     public async Task A_model_path_that_names_no_file_stops_the_service_at_start()
     {
-        var e = await StartFailureAsync<OptionsValidationException>(("RagStack:Model:Path", Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "missing.gguf")));
+        var e = await StartFailureAsync<OptionsValidationException>(("RagStack:Generator:ModelPath", Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "missing.gguf")));
 
-        Assert.Contains("RagStack:Model:Path names no file", e.Message, StringComparison.Ordinal);
+        Assert.Contains("RagStack:Generator:ModelPath is '", e.Message, StringComparison.Ordinal);
+        Assert.Contains("missing.gguf'; no such file", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_misspelt_domain_setting_stops_the_service_at_start_naming_it()
     {
-        var e = await StartFailureAsync<InvalidDataException>(("RagStack:Domains:legal:Adaptor", "legal.gguf"));
+        var e = await StartFailureAsync<OptionsValidationException>(("RagStack:Domains:legal:Adaptor", "legal.gguf"));
 
-        Assert.Contains("'Adaptor'", e.Message, StringComparison.Ordinal);
+        Assert.Equal("RagStack:Domains:legal:Adaptor is not a setting; RagStack:Domains:legal has Adapter, AdapterScale, Index, SystemPrompt.", Assert.Single(e.Failures));
+    }
+
+    [Theory]
+    [InlineData("RagStack:Retreival:Candidates", "RagStack:Retreival is not a RagStack setting; the sections are ")]
+    [InlineData("RagStack:Storage:Embeded:Bm25B", "RagStack:Storage:Embeded is not a RagStack setting; the sections are ")]
+    [InlineData("RagStack:Retrieval:Candidate", "RagStack:Retrieval:Candidate is not a setting; RagStack:Retrieval has Candidates, ")]
+    public async Task A_misspelt_section_or_setting_anywhere_under_RagStack_stops_the_service_at_start_naming_it(string key, string message)
+    {
+        var e = await StartFailureAsync<OptionsValidationException>((key, "1"));
+
+        Assert.StartsWith(message, Assert.Single(e.Failures), StringComparison.Ordinal);
     }
 
     /// <summary>Starts the service on a fresh data folder with <paramref name="settings"/> and returns the exception that stopped it.</summary>
@@ -126,7 +138,10 @@ public sealed class RagStackApiHostingExtensionsTests(ApiFixture api)
         }
         finally
         {
-            Directory.Delete(folder, recursive: true);
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
     }
 }

@@ -8,7 +8,7 @@ public sealed class AnsweringOptionsTests
     [Fact]
     public void The_defaults_are_valid()
     {
-        new AnsweringOptions().Validate();
+        Assert.True(new AnsweringOptionsValidator().Validate(null, new AnsweringOptions()).Succeeded);
     }
 
     [Theory]
@@ -28,8 +28,9 @@ public sealed class AnsweringOptionsTests
             _ => new AnsweringOptions { ExtractivePassages = 0 },
         };
 
-        var error = Assert.ThrowsAny<ArgumentException>(options.Validate);
+        var result = new AnsweringOptionsValidator().Validate(null, options);
 
-        Assert.Equal(setting, error.ParamName);
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, f => f.StartsWith($"RagStack:Answering:{setting} is ", StringComparison.Ordinal));
     }
 }

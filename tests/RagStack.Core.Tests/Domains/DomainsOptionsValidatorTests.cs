@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using RagStack.Core.Tests.Support;
 using RagStack.Domains;
 using Xunit;
 
@@ -10,8 +11,10 @@ public sealed class DomainsOptionsValidatorTests
 {
     private static DomainsOptions Read(Action<DomainsOptions> configure)
     {
-        using var services = new ServiceCollection().AddRagStack(domains: configure).BuildServiceProvider();
-        return services.GetRequiredService<IOptions<DomainsOptions>>().Value;
+        var services = new ServiceCollection();
+        services.AddRagStack(TestConfiguration.Empty()).Services.Configure(configure);
+        using var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<IOptions<DomainsOptions>>().Value;
     }
 
     [Fact]

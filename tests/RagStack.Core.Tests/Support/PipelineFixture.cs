@@ -44,7 +44,6 @@ internal sealed class PipelineFixture : IAsyncDisposable
         var folder = Directory.CreateTempSubdirectory("ragstack-pipeline-");
         var services = new ServiceCollection();
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddRagStackEmbeddedStore(o => o.DataDirectory = folder.FullName);
         services.AddSingleton(TestModels.Embeddings);
         services.AddSingleton(TestModels.Tokens);
         if (chatClient is not null)
@@ -52,8 +51,20 @@ internal sealed class PipelineFixture : IAsyncDisposable
             services.AddSingleton(chatClient);
         }
 
-        services.AddRagStack(ingestion, answering: answering, domains: domains);
+        services.AddRagStack(TestConfiguration.For(folder.FullName)).AddEmbeddedStore();
+        Configure(services, ingestion);
+        Configure(services, answering);
+        Configure(services, domains);
         return new PipelineFixture(folder, services.BuildServiceProvider());
+    }
+
+    private static void Configure<TOptions>(IServiceCollection services, Action<TOptions>? configure)
+        where TOptions : class
+    {
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
     }
 
     public static IngestRequest Text(string name, string text, string index = "default", string tenant = "local", params string[] tags) => new()

@@ -76,8 +76,8 @@ public sealed class SpeculativeDecodingTests(SyntheticModelFixture model) : ICla
     [Fact]
     public void A_missing_draft_model_is_named_in_the_error()
     {
-        var error = Assert.Throws<FileNotFoundException>(() => new LlamaModelOptions { ModelPath = model.ModelPath, DraftModelPath = "/nonexistent/draft.gguf" }.Validate());
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => LlamaChatClient.Load(new LlamaModelOptions { ModelPath = model.ModelPath, DraftModelPath = "/nonexistent/draft.gguf" }));
 
-        Assert.Contains("/nonexistent/draft.gguf", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("RagStack:Generator:DraftModelPath is '/nonexistent/draft.gguf'; no such file", Assert.Single(error.Failures), StringComparison.Ordinal);
     }
 }

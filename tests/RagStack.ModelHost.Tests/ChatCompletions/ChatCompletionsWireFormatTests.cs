@@ -142,10 +142,10 @@ public sealed class ChatCompletionsWireFormatTests(ModelHostFixture host) : IDis
         SyntheticLlama.Write(modelPath, new SyntheticLlamaSpec { Layers = 6, EmbeddingLength = 384, Heads = 6, KvHeads = 6, FeedForwardLength = 1536, ContextLength = 2048, WeightType = GgufTensorType.F16 });
         await using var app = await TestHost.StartAsync(new Dictionary<string, string?>
         {
-            ["RagStack:ModelHost:ModelPath"] = modelPath,
-            ["RagStack:ModelHost:ContextLength"] = "2048",
-            ["RagStack:ModelHost:Threads"] = "2",
-            ["RagStack:ModelHost:MaxParallelRequests"] = "1",
+            ["RagStack:Generator:ModelPath"] = modelPath,
+            ["RagStack:Generator:ContextLength"] = "2048",
+            ["RagStack:Generator:Threads"] = "2",
+            ["RagStack:Generator:MaxParallelRequests"] = "1",
         });
         // No draining of the abandoned response: the connection closes as soon as the client lets go of it.
         using var http = new HttpClient(new SocketsHttpHandler { ResponseDrainTimeout = TimeSpan.Zero }) { BaseAddress = TestHost.AddressOf(app) };

@@ -9,7 +9,7 @@ public sealed class OnnxEmbeddingOptionsTests
     {
         var options = new OnnxEmbeddingOptions();
 
-        options.Validate();
+        Assert.True(new OnnxEmbeddingOptionsValidator().Validate(null, options).Succeeded);
         Assert.Equal(EmbeddingModelKind.ArcticXs, options.Model);
         Assert.Equal(Environment.ProcessorCount, options.IntraOpThreads);
         Assert.InRange(options.BatchSize, 1, OnnxEmbeddingOptions.MaxBatchSize);
@@ -29,10 +29,18 @@ public sealed class OnnxEmbeddingOptionsTests
     [InlineData(0, 1)]
     [InlineData(OnnxEmbeddingOptions.MaxBatchSize + 1, 1)]
     [InlineData(8, 0)]
-    public void Out_of_range_sizes_are_rejected(int batchSize, int threads) =>
-        Assert.Throws<ArgumentOutOfRangeException>(new OnnxEmbeddingOptions { BatchSize = batchSize, IntraOpThreads = threads }.Validate);
+    public void Out_of_range_sizes_are_rejected(int batchSize, int threads)
+    {
+        var failure = Assert.Single(new OnnxEmbeddingOptionsValidator().Validate(null, new OnnxEmbeddingOptions { BatchSize = batchSize, IntraOpThreads = threads }).Failures!);
+
+        Assert.StartsWith(threads == 0 ? "RagStack:Embeddings:IntraOpThreads is 0" : $"RagStack:Embeddings:BatchSize is {batchSize}", failure, StringComparison.Ordinal);
+    }
 
     [Fact]
-    public void An_unknown_model_is_rejected() =>
-        Assert.Throws<ArgumentOutOfRangeException>(new OnnxEmbeddingOptions { Model = (EmbeddingModelKind)7 }.Validate);
+    public void An_unknown_model_is_rejected_naming_the_models()
+    {
+        var failure = Assert.Single(new OnnxEmbeddingOptionsValidator().Validate(null, new OnnxEmbeddingOptions { Model = (EmbeddingModelKind)7 }).Failures!);
+
+        Assert.Contains("choose one of ArcticXs, MiniLM, ArcticXsMiniLM", failure, StringComparison.Ordinal);
+    }
 }

@@ -16,8 +16,12 @@ public sealed class OnnxEmbeddingsTests
     }
 
     [Fact]
-    public void Load_refuses_invalid_settings() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => OnnxEmbeddings.Load(new OnnxEmbeddingOptions { BatchSize = 0 }));
+    public void Load_refuses_invalid_settings_naming_them()
+    {
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => OnnxEmbeddings.Load(new OnnxEmbeddingOptions { BatchSize = 0 }));
+
+        Assert.Equal("RagStack:Embeddings:BatchSize is 0; it must be between 1 and 256.", Assert.Single(error.Failures));
+    }
 
     [Fact]
     public async Task A_disposed_model_refuses_to_embed()

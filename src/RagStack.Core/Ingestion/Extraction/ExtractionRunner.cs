@@ -36,8 +36,11 @@ internal sealed class ExtractionRunner : IDocumentTypeDetector
     }
 
     /// <summary>PDF, DOCX, HTML, Markdown and plain text, in the order that lets each claim its own bytes.</summary>
-    public static ExtractionRunner CreateDefault() =>
-        new([new PdfExtractor(), new DocxExtractor(), new HtmlExtractor(), new MarkdownExtractor(), new PlainTextExtractor()]);
+    public static ExtractionRunner CreateDefault() => CreateDefault([], TimeProvider.System);
+
+    /// <summary><paramref name="first"/>, asked before the built-in extractors, then PDF, DOCX, HTML, Markdown and plain text.</summary>
+    public static ExtractionRunner CreateDefault(IEnumerable<IDocumentExtractor> first, TimeProvider time) =>
+        new([.. first, new PdfExtractor(), new DocxExtractor(), new HtmlExtractor(), new MarkdownExtractor(), new PlainTextExtractor()], time);
 
     public async Task<ExtractedDocument> ExtractAsync(ReadOnlyMemory<byte> content, string fileName, ExtractionOptions options, CancellationToken cancellationToken)
     {

@@ -11,23 +11,4 @@ public sealed class ChunkingOptions
 
     /// <summary>Tokens reserved for the title and section header placed before each chunk's text when it is embedded.</summary>
     public int HeaderTokens { get; set; } = 40;
-
-    /// <summary>Throws when the options cannot work together.</summary>
-    public void Validate()
-    {
-        if (MaxTokens < 16)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxTokens), MaxTokens, "A chunk needs a budget of at least 16 tokens.");
-        }
-
-        if (OverlapTokens < 0 || OverlapTokens >= MaxTokens / 2)
-        {
-            throw new ArgumentOutOfRangeException(nameof(OverlapTokens), OverlapTokens, "Overlap must be between 0 and half the chunk budget.");
-        }
-
-        if (HeaderTokens < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(HeaderTokens), HeaderTokens, "The header budget cannot be negative.");
-        }
-    }
 }

@@ -19,7 +19,6 @@ internal sealed partial class StructuredChunker
     {
         ArgumentNullException.ThrowIfNull(tokens);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         _tokens = tokens;
         _options = options;
         Budget = Math.Min(options.MaxTokens, tokens.MaxTokens - options.HeaderTokens);

@@ -1,4 +1,4 @@
-namespace RagStack.Cli.Hosting;
+namespace RagStack.Answering;
 
 /// <summary>Finds the repository's <c>prompts/</c> folder, so edited prompts take effect without a rebuild.</summary>
 internal static class PromptFolder

@@ -1,6 +1,7 @@
-using RagStack.Cli.Hosting;
+using RagStack.Answering;
+using Xunit;
 
-namespace RagStack.Cli.Tests.Hosting;
+namespace RagStack.Core.Tests.Answering;
 
 public sealed class PromptFolderTests
 {
@@ -9,7 +10,14 @@ public sealed class PromptFolderTests
     {
         var found = PromptFolder.Find();
 
-        Assert.Equal(Path.Combine(SharedData.RepositoryRoot()!, "prompts"), found);
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "RagStack.sln")))
+        {
+            root = root.Parent;
+        }
+
+        Assert.NotNull(root);
+        Assert.Equal(Path.Combine(root.FullName, "prompts"), found);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using OpenAI;
 using RagStack.Domains;
 using RagStack.Generation;
 
-namespace RagStack.Api.Generation;
+namespace RagStack.OpenAi.RemoteGenerator;
 
 /// <summary>
 /// The generator on an OpenAI-compatible server: a request that chooses an adapter (<see cref="AdapterSelection"/>) is
@@ -66,7 +66,7 @@ internal sealed class AdapterRoutingChatClient(OpenAIClient server, string model
         sent.AdditionalProperties!.Remove(AdapterSelection.Adapter);
         sent.AdditionalProperties.Remove(AdapterSelection.AdapterScale);
         var scale = properties.TryGetValue(AdapterSelection.AdapterScale, out var s) && s is float f ? f : 1f;
-        return scale == 0 ? (modelId, null, sent) : (modelId + "+" + adapter, adapter, sent);
+        return scale == 0 ? (modelId, null, sent) : (AdapterModelIds.Compose(modelId, adapter), adapter, sent);
     }
 
     /// <summary>A server without the adapter's model is a domain adapter that cannot be used, which callers report as such.</summary>

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Options;
+
+namespace RagStack.Retrieval;
+
+/// <summary>Checks <c>RagStack:Retrieval</c> at start.</summary>
+internal sealed class RetrievalOptionsValidator : IValidateOptions<RetrievalOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RetrievalOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new SettingsCheck(RetrievalOptions.Section)
+            .Require(options.Candidates >= 1, nameof(options.Candidates), options.Candidates, "it must be at least 1")
+            .Require(options.DenseWeight >= 0, nameof(options.DenseWeight), options.DenseWeight, "it may not be negative")
+            .Require(options.KeywordWeight >= 0, nameof(options.KeywordWeight), options.KeywordWeight, "it may not be negative")
+            .Require(options.DenseWeight + options.KeywordWeight > 0, "at least one of DenseWeight and KeywordWeight must be positive.")
+            .Require(Enum.IsDefined(options.Fusion), nameof(options.Fusion), options.Fusion, $"it must be one of {string.Join(", ", Enum.GetNames<FusionMethod>())}")
+            .Require(options.FusionK >= 0, nameof(options.FusionK), options.FusionK, "it may not be negative")
+            .Result;
+    }
+}
