@@ -39,7 +39,7 @@ internal sealed class PipelineFixture : IAsyncDisposable
 
     public IBlobStore Blobs => _services.GetRequiredService<IBlobStore>();
 
-    public static PipelineFixture Create(Action<IngestionOptions>? ingestion = null, IChatClient? chatClient = null, Action<AnsweringOptions>? answering = null, Action<DomainsOptions>? domains = null)
+    public static PipelineFixture Create(Action<IngestionOptions>? ingestion = null, IChatClient? chatClient = null, Action<AnsweringOptions>? answering = null, Action<DomainsOptions>? domains = null, Action<IRagStackBuilder>? compose = null)
     {
         var folder = Directory.CreateTempSubdirectory("ragstack-pipeline-");
         var services = new ServiceCollection();
@@ -51,7 +51,8 @@ internal sealed class PipelineFixture : IAsyncDisposable
             services.AddSingleton(chatClient);
         }
 
-        services.AddRagStack(TestConfiguration.For(folder.FullName)).AddEmbeddedStore();
+        var rag = services.AddRagStack(TestConfiguration.For(folder.FullName)).AddEmbeddedStore();
+        compose?.Invoke(rag);
         Configure(services, ingestion);
         Configure(services, answering);
         Configure(services, domains);
