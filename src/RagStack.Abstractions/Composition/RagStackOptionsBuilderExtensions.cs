@@ -30,6 +30,18 @@ public static class RagStackOptionsBuilderExtensions
     }
 
     /// <summary>
+    /// Refuses at start, by name, the keys in <paramref name="section"/> that bind to nothing in <paramref name="shape"/>,
+    /// for options that are not bound from their section as they are (e.g. a list of API keys gathered into one options type).
+    /// </summary>
+    public static OptionsBuilder<TOptions> RefuseUnknownSettings<TOptions>(this IRagStackBuilder builder, string section, Type shape)
+        where TOptions : class
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<IValidateOptions<TOptions>>(new UnknownSettingsValidator<TOptions>(builder.Configuration.GetSection(section), shape));
+        return builder.Services.AddOptions<TOptions>().ValidateOnStart();
+    }
+
+    /// <summary>
     /// Runs <paramref name="validator"/> on options built outside a container (e.g. <c>EmbeddedStore.OpenAsync(options)</c>)
     /// and throws its failures, so code that is handed options by hand gets the same messages as a host at start.
     /// </summary>

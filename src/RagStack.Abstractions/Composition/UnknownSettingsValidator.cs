@@ -9,7 +9,7 @@ namespace RagStack;
 /// Fails the start for each key in an options type's section that binds to nothing (<c>RagStack:Domains:legal:Adaptor</c>),
 /// naming it and the settings that exist there, instead of letting the binder ignore it.
 /// </summary>
-internal sealed class UnknownSettingsValidator<TOptions>(IConfigurationSection section) : IValidateOptions<TOptions>
+internal sealed class UnknownSettingsValidator<TOptions>(IConfigurationSection section, Type? shape = null) : IValidateOptions<TOptions>
     where TOptions : class
 {
     public ValidateOptionsResult Validate(string? name, TOptions options)
@@ -19,7 +19,7 @@ internal sealed class UnknownSettingsValidator<TOptions>(IConfigurationSection s
             return ValidateOptionsResult.Skip;
         }
 
-        var failures = UnknownSettings.In(section, typeof(TOptions)).ToList();
+        var failures = UnknownSettings.In(section, shape ?? typeof(TOptions)).ToList();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

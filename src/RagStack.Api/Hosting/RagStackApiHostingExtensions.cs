@@ -51,7 +51,7 @@ public static class RagStackApiHostingExtensions
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
         services.AddHealthChecks();
-        services.Configure<ApiKeysOptions>(o =>
+        rag.RefuseUnknownSettings<ApiKeysOptions>(ApiKeysOptions.Section, typeof(List<ApiKey>)).Configure(o =>
         {
             foreach (var key in keys)
             {

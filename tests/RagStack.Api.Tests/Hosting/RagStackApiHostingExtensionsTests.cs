@@ -118,6 +118,14 @@ public sealed class RagStackApiHostingExtensionsTests(ApiFixture api)
         Assert.StartsWith(message, Assert.Single(e.Failures), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_misspelt_api_key_setting_stops_the_service_at_start_naming_it()
+    {
+        var e = await StartFailureAsync<OptionsValidationException>(("RagStack:ApiKeys:0:Key", "k1"), ("RagStack:ApiKeys:0:Tenant", "acme"), ("RagStack:ApiKeys:0:Role", "admin"));
+
+        Assert.Equal("RagStack:ApiKeys:0:Role is not a setting; RagStack:ApiKeys:0 has Key, Tenant.", Assert.Single(e.Failures));
+    }
+
     /// <summary>Starts the service on a fresh data folder with <paramref name="settings"/> and returns the exception that stopped it.</summary>
     private static async Task<TException> StartFailureAsync<TException>(params (string Key, string Value)[] settings)
         where TException : Exception

@@ -54,7 +54,7 @@ public sealed class DomainsCommandsTests
         cli.Environment["RagStack__Domains__ops__Adaptor"] = "x.gguf";
         (exitCode, _, error) = await cli.RunAsync("domains", "list");
         Assert.Equal(1, exitCode);
-        Assert.Contains("RagStack:Domains:ops:Adaptor is not a domain setting", error, StringComparison.Ordinal);
+        Assert.Contains("RagStack:Domains:ops:Adaptor is not a setting; RagStack:Domains:ops has Adapter, AdapterScale, Index, SystemPrompt.", error, StringComparison.Ordinal);
     }
 
     [Fact]
