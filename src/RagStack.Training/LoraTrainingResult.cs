@@ -1,4 +1,5 @@
-using RagStack.LlamaSharp.Adapters;
+using RagStack.Models.Adapters;
+
 
 namespace RagStack.Training;
 

@@ -1,6 +1,6 @@
 using RagStack.Cli.Ask;
 using RagStack.LlamaSharp;
-using RagStack.LlamaSharp.Gguf;
+using RagStack.Models.Gguf;
 
 namespace RagStack.Cli.Tests.Ask;
 

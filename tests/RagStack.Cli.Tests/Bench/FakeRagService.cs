@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using RagStack.LlamaSharp.Tests.Models;
 
 namespace RagStack.Cli.Tests.Bench;
 

@@ -9,7 +9,7 @@ public sealed class PromptFolderTests
     {
         var found = PromptFolder.Find();
 
-        Assert.Equal(Path.Combine(SharedData.RepositoryRoot()!, "prompts"), found);
+        Assert.Equal(Path.Combine(RepositoryFolders.Root, "prompts"), found);
     }
 
     [Fact]
