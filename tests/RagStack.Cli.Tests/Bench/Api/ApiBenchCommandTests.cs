@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace RagStack.Cli.Tests.Bench;
+namespace RagStack.Cli.Tests.Bench.Api;
 
 /// <summary><c>ragstack bench api</c>, the real executable, against <see cref="FakeRagService"/> on real Kestrel on loopback.</summary>
 public sealed class ApiBenchCommandTests

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 
-namespace RagStack.Cli.Tests.Bench;
+namespace RagStack.Cli.Tests.Bench.Api;
 
 /// <summary>
 /// Stands in for the RagStack service on a real HTTP server on loopback (HttpListener), since <c>bench api</c> needs only
