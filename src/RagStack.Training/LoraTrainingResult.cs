@@ -1,6 +1,5 @@
 using RagStack.Models.Adapters;
 
-
 namespace RagStack.Training;
 
 /// <summary>A trained adapter and how its training went.</summary>

@@ -1,6 +1,5 @@
 using RagStack.Models.Gguf;
 
-
 namespace RagStack.Training.Tests;
 
 /// <summary>Tiny llama GGUF models with random weights that llama.cpp loads.</summary>

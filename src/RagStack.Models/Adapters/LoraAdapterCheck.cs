@@ -1,6 +1,5 @@
 using RagStack.Models.Gguf;
 
-
 namespace RagStack.Models.Adapters;
 
 /// <summary>Refuses a file that is not a LoRA adapter for a given base model before llama.cpp sees it, naming the mismatch.</summary>

@@ -3,7 +3,7 @@ using System.Buffers;
 namespace RagStack.Models.Gguf;
 
 /// <summary>Writes Llama-architecture GGUF models with random weights that llama.cpp loads and runs, so tests and benchmarks need no downloaded model.</summary>
-public static class SyntheticLlama
+internal static class SyntheticLlama
 {
     private const float WeightStd = 0.02f;
     private const int ChunkElements = 1 << 16;

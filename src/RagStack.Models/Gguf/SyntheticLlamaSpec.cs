@@ -1,7 +1,7 @@
 namespace RagStack.Models.Gguf;
 
 /// <summary>The shape of a Llama-architecture model with random weights, for tests and speed benchmarks that need a real llama.cpp model but no download.</summary>
-public sealed record SyntheticLlamaSpec
+internal sealed record SyntheticLlamaSpec
 {
     /// <summary>Hidden size (<c>llama.embedding_length</c>); must divide by <see cref="Heads"/>.</summary>
     public int EmbeddingLength { get; init; } = 64;

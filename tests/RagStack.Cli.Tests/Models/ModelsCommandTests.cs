@@ -1,6 +1,5 @@
 using RagStack.Models.Gguf;
 
-
 namespace RagStack.Cli.Tests.Models;
 
 /// <summary><c>ragstack models inspect</c> and <c>quantize</c> through the real executable, on models our own GGUF writer builds.</summary>

@@ -1,7 +1,6 @@
 using RagStack.Models.Adapters;
 using RagStack.Models.Gguf;
 
-
 namespace RagStack.LlamaSharp.Tests.Adapters;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using RagStack.Models.Gguf;
 
-
 namespace RagStack.LlamaSharp.Tests.Chat;
 
 /// <summary>What loading a model refuses, and how it says so.</summary>

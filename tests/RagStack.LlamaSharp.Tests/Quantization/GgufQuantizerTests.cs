@@ -1,7 +1,6 @@
 using RagStack.LlamaSharp.Quantization;
 using RagStack.Models.Gguf;
 
-
 namespace RagStack.LlamaSharp.Tests.Quantization;
 
 public sealed class GgufQuantizerTests : IDisposable

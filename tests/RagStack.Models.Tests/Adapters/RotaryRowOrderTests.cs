@@ -1,6 +1,5 @@
 using RagStack.Models.Adapters;
 
-
 namespace RagStack.Models.Tests.Adapters;
 
 public sealed class RotaryRowOrderTests

@@ -1,6 +1,5 @@
 using RagStack.Models.Gguf;
 
-
 namespace RagStack.Models.Tests.Gguf;
 
 public sealed class GgufModelInfoTests : IDisposable

@@ -1,4 +1,3 @@
-
 namespace RagStack.Storage.Embedded.Tests.Chunks;
 
 /// <summary>The embedded store against the shared chunk-store conformance suite, on a real data folder.</summary>
