@@ -1,6 +1,7 @@
 using RagStack.Cli.Adapters;
 using RagStack.Cli.Ask;
 using RagStack.Cli.Bench;
+using RagStack.Cli.Bench.Api;
 using RagStack.Cli.Bench.Inference;
 using RagStack.Cli.Docs;
 using RagStack.Cli.Domains;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using RagStack.LlamaSharp.Adapters;
-using RagStack.LlamaSharp.Gguf;
+using RagStack.Models.Adapters;
+using RagStack.Models.Gguf;
 using RagStack.Training.Llama;
 using RagStack.Training.Optimization;
 

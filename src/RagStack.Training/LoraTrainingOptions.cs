@@ -4,7 +4,7 @@ namespace RagStack.Training;
 public sealed record LoraTrainingOptions
 {
     /// <summary>Projections that can carry an adapter, by their PEFT names.</summary>
-    public static readonly IReadOnlyList<string> KnownModules = RagStack.LlamaSharp.Adapters.LoraAdapterFile.TargetModules;
+    public static readonly IReadOnlyList<string> KnownModules = RagStack.Models.Adapters.LoraAdapterFile.TargetModules;
 
     /// <summary>LoRA rank <c>r</c>: the inner width of each B·A update (PEFT's <c>r</c>).</summary>
     public int Rank { get; init; } = 16;

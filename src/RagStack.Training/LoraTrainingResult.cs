@@ -1,4 +1,4 @@
-using RagStack.LlamaSharp.Adapters;
+using RagStack.Models.Adapters;
 
 namespace RagStack.Training;
 

@@ -1,6 +1,5 @@
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
-using RagStack.LlamaSharp.Tests;
 
 namespace RagStack.AppHost.Tests;
 

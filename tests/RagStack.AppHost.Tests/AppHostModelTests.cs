@@ -1,7 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using RagStack.LlamaSharp.Tests;
 
 namespace RagStack.AppHost.Tests;
 

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Aspire.Hosting.Testing;
-using RagStack.LlamaSharp.Tests;
 
 namespace RagStack.AppHost.Tests;
 

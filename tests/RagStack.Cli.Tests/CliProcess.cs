@@ -21,7 +21,7 @@ internal sealed class CliProcess : IDisposable
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = SharedData.RepositoryRoot() ?? AppContext.BaseDirectory,
+            WorkingDirectory = RepositoryFolders.FindRoot() ?? AppContext.BaseDirectory,
         };
         foreach (var (name, value) in Environment)
         {

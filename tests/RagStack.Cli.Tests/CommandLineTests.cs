@@ -5,7 +5,7 @@ namespace RagStack.Cli.Tests;
 /// <summary>The CLI end to end: the real executable, the real corpus, the embedded store in a temporary folder.</summary>
 public sealed class CommandLineTests
 {
-    private static string Corpus => Path.Combine(SharedData.RepositoryRoot()!, "corpora", "genai-engineering");
+    private static string Corpus => RepositoryFolders.InRepository("corpora", "genai-engineering");
 
     [Fact]
     public async Task Ingest_then_search_finds_the_lora_parameter_count_with_a_page_citation()

@@ -1,2 +1,3 @@
 global using Xunit;
 global using RagStack.Generation;
+global using RagStack.Testing;

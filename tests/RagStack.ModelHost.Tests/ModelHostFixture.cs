@@ -1,8 +1,8 @@
-using RagStack.LlamaSharp.Tests.Adapters;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.AI;
 using RagStack.LlamaSharp;
-using RagStack.LlamaSharp.Gguf;
+using RagStack.LlamaSharp.Tests.Adapters;
+using RagStack.Models.Gguf;
 
 namespace RagStack.ModelHost.Tests;
 
@@ -18,7 +18,7 @@ public sealed class ModelHostFixture : IAsyncLifetime
     public const int ContextLength = 512;
 
     private static readonly SyntheticLlamaSpec Spec = new() { Layers = 2, EmbeddingLength = 64, FeedForwardLength = 128, ContextLength = 1024 };
-    private readonly TemporaryFolder _folder = new();
+    private readonly TemporaryFolder _folder = new("ragstack-modelhost-");
     private WebApplication? _app;
 
     public string ModelPath => _folder.Path(BaseId + ".gguf");

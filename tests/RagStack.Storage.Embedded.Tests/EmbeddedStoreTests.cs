@@ -13,7 +13,7 @@ public sealed class EmbeddedStoreTests : IDisposable
     private static readonly ChunkFilter TenantA = new() { Tenant = "a", Index = "docs" };
     private static readonly string[] Words = ["falcon", "harbor", "quartz", "meadow", "lantern", "glacier", "orchid", "summit", "copper", "willow"];
 
-    private readonly TempFolder _folder = new();
+    private readonly TemporaryFolder _folder = new("ragstack-store-tests-");
 
     public void Dispose() => _folder.Dispose();
 
@@ -71,14 +71,14 @@ public sealed class EmbeddedStoreTests : IDisposable
     public async Task Reopening_after_a_clean_dispose_rebuilds_nothing_and_searches_the_same()
     {
         List<string> before;
-        await using (var store = await EmbeddedStore.OpenAsync(Options(_folder.Path)))
+        await using (var store = await EmbeddedStore.OpenAsync(Options(_folder.FullName)))
         {
             await WriteDocumentsAsync(store.Chunks, 0, 20);
             await store.Chunks.DeleteDocumentChunksAsync("a", "docs", "doc3");
             before = await SnapshotAsync(store.Chunks);
         }
 
-        await using var reopened = await EmbeddedStore.OpenAsync(Options(_folder.Path));
+        await using var reopened = await EmbeddedStore.OpenAsync(Options(_folder.FullName));
 
         Assert.Empty(reopened.Rebuilds);
         Assert.Equal(before, await SnapshotAsync(reopened.Chunks));
@@ -87,8 +87,8 @@ public sealed class EmbeddedStoreTests : IDisposable
     [Fact]
     public async Task A_process_killed_after_unpersisted_writes_recovers_by_rebuilding_from_sqlite()
     {
-        var crashed = _folder.Sub("crashed");
-        await using var live = await EmbeddedStore.OpenAsync(Options(_folder.Sub("live")));
+        var crashed = _folder.Path("crashed");
+        await using var live = await EmbeddedStore.OpenAsync(Options(_folder.Path("live")));
         await WriteDocumentsAsync(live.Chunks, 0, 10);
         live.Persist();
         await WriteDocumentsAsync(live.Chunks, 10, 10);
@@ -96,7 +96,7 @@ public sealed class EmbeddedStoreTests : IDisposable
         var before = await SnapshotAsync(live.Chunks);
 
         // The live store is neither persisted nor disposed: the copy is what a kill at this moment leaves behind.
-        CopyFolder(_folder.Sub("live"), crashed);
+        CopyFolder(_folder.Path("live"), crashed);
         await using var recovered = await EmbeddedStore.OpenAsync(Options(crashed));
 
         Assert.Contains(recovered.Rebuilds, r => r.Component == "keyword");
@@ -107,12 +107,12 @@ public sealed class EmbeddedStoreTests : IDisposable
     [Fact]
     public async Task A_process_killed_before_any_persist_recovers_every_committed_write()
     {
-        await using var live = await EmbeddedStore.OpenAsync(Options(_folder.Sub("live")));
+        await using var live = await EmbeddedStore.OpenAsync(Options(_folder.Path("live")));
         await WriteDocumentsAsync(live.Chunks, 0, 8);
         var before = await SnapshotAsync(live.Chunks);
 
-        CopyFolder(_folder.Sub("live"), _folder.Sub("crashed"));
-        await using var recovered = await EmbeddedStore.OpenAsync(Options(_folder.Sub("crashed")));
+        CopyFolder(_folder.Path("live"), _folder.Path("crashed"));
+        await using var recovered = await EmbeddedStore.OpenAsync(Options(_folder.Path("crashed")));
 
         Assert.Equal(2, recovered.Rebuilds.Count);
         Assert.Equal(before, await SnapshotAsync(recovered.Chunks));
@@ -122,19 +122,19 @@ public sealed class EmbeddedStoreTests : IDisposable
     public async Task Corrupt_or_missing_derived_indexes_are_rebuilt_on_open()
     {
         List<string> before;
-        await using (var store = await EmbeddedStore.OpenAsync(Options(_folder.Path)))
+        await using (var store = await EmbeddedStore.OpenAsync(Options(_folder.FullName)))
         {
             await WriteDocumentsAsync(store.Chunks, 0, 12);
             before = await SnapshotAsync(store.Chunks);
         }
 
-        File.Delete(Path.Combine(_folder.Path, "vectors", "docs.usearch.generation"));
-        foreach (var segments in Directory.EnumerateFiles(Path.Combine(_folder.Path, "keyword", "docs"), "segments*"))
+        File.Delete(Path.Combine(_folder.FullName, "vectors", "docs.usearch.generation"));
+        foreach (var segments in Directory.EnumerateFiles(Path.Combine(_folder.FullName, "keyword", "docs"), "segments*"))
         {
             File.WriteAllText(segments, "not a lucene commit");
         }
 
-        await using var reopened = await EmbeddedStore.OpenAsync(Options(_folder.Path));
+        await using var reopened = await EmbeddedStore.OpenAsync(Options(_folder.FullName));
 
         Assert.Equal(["keyword", "vector"], reopened.Rebuilds.Select(r => r.Component).Order());
         Assert.Equal(before, await SnapshotAsync(reopened.Chunks));
@@ -144,14 +144,14 @@ public sealed class EmbeddedStoreTests : IDisposable
     public async Task A_graph_file_that_is_not_an_index_is_rebuilt_on_open()
     {
         List<string> before;
-        await using (var store = await EmbeddedStore.OpenAsync(Options(_folder.Path)))
+        await using (var store = await EmbeddedStore.OpenAsync(Options(_folder.FullName)))
         {
             await WriteDocumentsAsync(store.Chunks, 0, 6);
             before = await SnapshotAsync(store.Chunks);
         }
 
-        await File.WriteAllBytesAsync(Path.Combine(_folder.Path, "vectors", "docs.usearch"), new byte[64]);
-        await using var reopened = await EmbeddedStore.OpenAsync(Options(_folder.Path));
+        await File.WriteAllBytesAsync(Path.Combine(_folder.FullName, "vectors", "docs.usearch"), new byte[64]);
+        await using var reopened = await EmbeddedStore.OpenAsync(Options(_folder.FullName));
 
         Assert.Equal("vector", Assert.Single(reopened.Rebuilds).Component);
         Assert.Equal(before, await SnapshotAsync(reopened.Chunks));
@@ -160,13 +160,13 @@ public sealed class EmbeddedStoreTests : IDisposable
     [Fact]
     public async Task Periodic_persistence_lets_a_reopen_skip_the_rebuild()
     {
-        await using var live = await EmbeddedStore.OpenAsync(new EmbeddedStoreOptions { DataDirectory = _folder.Sub("live"), PersistInterval = TimeSpan.FromMilliseconds(100) });
+        await using var live = await EmbeddedStore.OpenAsync(new EmbeddedStoreOptions { DataDirectory = _folder.Path("live"), PersistInterval = TimeSpan.FromMilliseconds(100) });
         await WriteDocumentsAsync(live.Chunks, 0, 5);
         var before = await SnapshotAsync(live.Chunks);
         await Task.Delay(800);
 
-        CopyFolder(_folder.Sub("live"), _folder.Sub("copy"));
-        await using var reopened = await EmbeddedStore.OpenAsync(Options(_folder.Sub("copy")));
+        CopyFolder(_folder.Path("live"), _folder.Path("copy"));
+        await using var reopened = await EmbeddedStore.OpenAsync(Options(_folder.Path("copy")));
 
         Assert.Empty(reopened.Rebuilds);
         Assert.Equal(before, await SnapshotAsync(reopened.Chunks));
@@ -175,33 +175,33 @@ public sealed class EmbeddedStoreTests : IDisposable
     [Fact]
     public async Task The_data_folder_holds_the_database_blobs_and_both_indexes()
     {
-        await using (var store = await EmbeddedStore.OpenAsync(Options(_folder.Path)))
+        await using (var store = await EmbeddedStore.OpenAsync(Options(_folder.FullName)))
         {
             await WriteDocumentsAsync(store.Chunks, 0, 1);
             await store.Blobs.PutAsync(new MemoryStream([1, 2, 3]));
         }
 
-        Assert.True(File.Exists(Path.Combine(_folder.Path, "ragstack.db")));
-        Assert.True(Directory.Exists(Path.Combine(_folder.Path, "blobs")));
-        Assert.NotEmpty(Directory.EnumerateFiles(Path.Combine(_folder.Path, "keyword", "docs"), "segments_*"));
-        Assert.True(File.Exists(Path.Combine(_folder.Path, "vectors", "docs.usearch")));
+        Assert.True(File.Exists(Path.Combine(_folder.FullName, "ragstack.db")));
+        Assert.True(Directory.Exists(Path.Combine(_folder.FullName, "blobs")));
+        Assert.NotEmpty(Directory.EnumerateFiles(Path.Combine(_folder.FullName, "keyword", "docs"), "segments_*"));
+        Assert.True(File.Exists(Path.Combine(_folder.FullName, "vectors", "docs.usearch")));
     }
 
     [Fact]
     public async Task An_index_name_that_is_not_a_safe_file_name_stays_inside_the_data_folder()
     {
-        await using var store = await EmbeddedStore.OpenAsync(Options(_folder.Path));
+        await using var store = await EmbeddedStore.OpenAsync(Options(_folder.FullName));
 
         await store.Chunks.ReplaceDocumentChunksAsync("a", "../Escape Me", "d", [Chunk("a", "../Escape Me", "d", 0, "contained", Axis(Dimension, 0))]);
 
         Assert.Single(await store.Chunks.KeywordSearchAsync("contained", new ChunkFilter { Tenant = "a", Index = "../Escape Me" }, 5));
-        Assert.False(Directory.Exists(Path.Combine(_folder.Path, "Escape Me")));
+        Assert.False(Directory.Exists(Path.Combine(_folder.FullName, "Escape Me")));
     }
 
     [Fact]
     public async Task A_chunk_whose_vector_has_another_dimension_is_rejected_and_nothing_is_written()
     {
-        await using var store = await EmbeddedStore.OpenAsync(Options(_folder.Path));
+        await using var store = await EmbeddedStore.OpenAsync(Options(_folder.FullName));
         await store.Chunks.ReplaceDocumentChunksAsync("a", "docs", "d1", [Chunk("a", "docs", "d1", 0, "first", Axis(Dimension, 0))]);
 
         await Assert.ThrowsAsync<VectorDimensionMismatchException>(() =>
@@ -223,7 +223,7 @@ public sealed class EmbeddedStoreTests : IDisposable
     {
         var services = new ServiceCollection();
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection([new(RagStackSections.DataDirectory, _folder.Path)])
+            .AddInMemoryCollection([new(RagStackSections.DataDirectory, _folder.FullName)])
             .Build();
         services.AddRagStack(configuration).AddEmbeddedStore();
 
@@ -240,7 +240,7 @@ public sealed class EmbeddedStoreTests : IDisposable
             await chunks.ReplaceDocumentChunksAsync("a", "docs", "d", [Chunk("a", "docs", "d", 0, "kept", Axis(Dimension, 0))]);
         }
 
-        await using var reopened = await EmbeddedStore.OpenAsync(Options(_folder.Path));
+        await using var reopened = await EmbeddedStore.OpenAsync(Options(_folder.FullName));
         Assert.Empty(reopened.Rebuilds);
         Assert.Equal(1, await reopened.Chunks.CountAsync("a", "docs"));
     }

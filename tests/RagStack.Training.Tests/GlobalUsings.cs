@@ -1,3 +1,3 @@
-global using RagStack.LlamaSharp.Tests;
 global using RagStack.LlamaSharp.Tests.Adapters;
+global using RagStack.Testing;
 global using Xunit;

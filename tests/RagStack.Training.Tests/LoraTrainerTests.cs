@@ -1,4 +1,5 @@
-using RagStack.LlamaSharp.Gguf;
+using RagStack.LlamaSharp.Quantization;
+using RagStack.Models.Gguf;
 using RagStack.Training.Llama;
 using Xunit.Abstractions;
 

@@ -1,4 +1,4 @@
-using RagStack.LlamaSharp.Gguf;
+using RagStack.Models.Gguf;
 
 namespace RagStack.Training.Tests;
 

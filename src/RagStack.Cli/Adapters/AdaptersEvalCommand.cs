@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using RagStack.Cli.Hosting;
 using RagStack.LlamaSharp.Adapters;
-using RagStack.LlamaSharp.Gguf;
+using RagStack.Models.Gguf;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

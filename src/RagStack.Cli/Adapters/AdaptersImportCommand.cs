@@ -1,7 +1,8 @@
 using System.ComponentModel;
 using RagStack.Cli.Hosting;
-using RagStack.LlamaSharp.Adapters;
-using RagStack.LlamaSharp.Gguf;
+using RagStack.Models.Adapters;
+using RagStack.Models.Gguf;
+using RagStack.Models.Safetensors;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

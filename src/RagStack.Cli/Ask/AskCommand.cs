@@ -8,7 +8,7 @@ using RagStack.Cli.Hosting;
 using RagStack.Domains;
 using RagStack.Generation;
 using RagStack.LlamaSharp;
-using RagStack.LlamaSharp.Models;
+using RagStack.Models.Catalog;
 using RagStack.Onnx;
 using Spectre.Console;
 using Spectre.Console.Cli;

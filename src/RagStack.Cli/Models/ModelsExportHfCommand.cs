@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using RagStack.Cli.Hosting;
-using RagStack.LlamaSharp.Adapters;
-using RagStack.LlamaSharp.Gguf;
+using RagStack.Models.Gguf;
+using RagStack.Models.HuggingFace;
 using Spectre.Console.Cli;
 
 namespace RagStack.Cli.Models;

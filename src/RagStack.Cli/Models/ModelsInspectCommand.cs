@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using RagStack.Cli.Hosting;
-using RagStack.LlamaSharp.Gguf;
+using RagStack.Models.Gguf;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -1,5 +1,5 @@
 using RagStack.Cli.Hosting;
-using RagStack.LlamaSharp.Models;
+using RagStack.Models.Catalog;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

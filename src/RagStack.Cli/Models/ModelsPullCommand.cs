@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using RagStack.Cli.Hosting;
-using RagStack.LlamaSharp.Models;
+using RagStack.Models.Catalog;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

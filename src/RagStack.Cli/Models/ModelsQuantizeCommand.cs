@@ -1,7 +1,8 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using RagStack.Cli.Hosting;
-using RagStack.LlamaSharp.Gguf;
+using RagStack.LlamaSharp.Quantization;
+using RagStack.Models.Gguf;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using RagStack.Cli.Hosting;
-using RagStack.LlamaSharp.Models;
+using RagStack.Models.Catalog;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

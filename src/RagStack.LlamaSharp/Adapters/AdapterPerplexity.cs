@@ -3,7 +3,8 @@ using System.Text;
 using LLama;
 using LLama.Common;
 using LLama.Native;
-using RagStack.LlamaSharp.Gguf;
+using RagStack.Models.Adapters;
+using RagStack.Models.Gguf;
 
 namespace RagStack.LlamaSharp.Adapters;
 

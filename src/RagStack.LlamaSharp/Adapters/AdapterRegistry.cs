@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using LLama.Native;
 using RagStack.Domains;
-using RagStack.LlamaSharp.Gguf;
 using RagStack.LlamaSharp.Scheduling;
+using RagStack.Models.Adapters;
+using RagStack.Models.Gguf;
 
 namespace RagStack.LlamaSharp.Adapters;
 

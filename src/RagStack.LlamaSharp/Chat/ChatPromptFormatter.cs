@@ -2,6 +2,7 @@ using System.Text;
 using LLama;
 using LLama.Native;
 using Microsoft.Extensions.AI;
+using RagStack.Models.Gguf;
 
 namespace RagStack.LlamaSharp.Chat;
 
@@ -47,7 +48,7 @@ internal sealed class ChatPromptFormatter
 
         // Read from the file with our own GGUF reader: LLamaSharp's MetadataValueByKey sometimes returned nothing while other
         // models were loading on other threads, which silently switched a templated model to the transcript.
-        if (!Gguf.GgufFile.Read(modelPath).Metadata.TryGetValue("tokenizer.chat_template", out var template) || template.Type != Gguf.GgufValueType.String || template.AsString().Length == 0)
+        if (!GgufFile.Read(modelPath).Metadata.TryGetValue("tokenizer.chat_template", out var template) || template.Type != GgufValueType.String || template.AsString().Length == 0)
         {
             return new ChatPromptFormatter(model, null, "transcript (the model has no chat template)");
         }

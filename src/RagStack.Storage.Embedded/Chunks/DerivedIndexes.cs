@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using RagStack.Chunks;
 using RagStack.Storage.Embedded.Keyword;
 using RagStack.Storage.Embedded.Vectors;
 
@@ -30,6 +31,18 @@ internal sealed class DerivedIndexes(string name, KeywordIndex keyword, VectorIn
         index.Length <= 64 && index.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_') && !index.StartsWith('_')
             ? index
             : "_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(index)))[..32];
+
+    /// <summary>The second keyword field of a chunk: where it sits (section path) and which document it is from.</summary>
+    public static string KeywordTitle(ChunkRecord chunk) =>
+        chunk.SectionPath.Count == 0 ? chunk.DocumentName : string.Join(" › ", chunk.SectionPath) + " · " + chunk.DocumentName;
+
+    /// <summary>Commits the keyword index and saves the vector graph, each recording <see cref="Generation"/>.</summary>
+    public void Persist()
+    {
+        Keyword.Commit(Generation);
+        Vectors.SaveGraph(GraphPath, Generation);
+        Dirty = false;
+    }
 
     public void Dispose()
     {

@@ -1,45 +1,39 @@
-using System.Diagnostics;
-using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using RagStack.Chunks;
 using RagStack.Storage.Embedded.Database;
 using RagStack.Storage.Embedded.Keyword;
 using RagStack.Storage.Embedded.Vectors;
+using static RagStack.Storage.Embedded.Chunks.ChunkStoreArguments;
 
 namespace RagStack.Storage.Embedded.Chunks;
 
 /// <summary>
-/// Chunks in SQLite (the truth) with a Lucene BM25 index and a USearch HNSW graph per chunk index, derived from it.
-/// A write holds the exclusive lock across its SQLite transaction and both index updates, so a search (shared lock)
-/// sees a document's old chunks or its new ones, never a mix. Persisting takes the upgradeable lock: searches go on,
-/// writes wait. Owned by <see cref="EmbeddedStore"/>; disposing this view does nothing.
+/// Chunks in SQLite (the truth, <see cref="ChunkTable"/>) with a Lucene BM25 index and a USearch HNSW graph per chunk
+/// index, derived from it (<see cref="DerivedIndexOpener"/>). A write holds the exclusive lock across its SQLite
+/// transaction and both index updates, so a search (shared lock) sees a document's old chunks or its new ones, never a
+/// mix. Persisting takes the upgradeable lock: searches go on, writes wait. Owned by <see cref="EmbeddedStore"/>;
+/// disposing this view does nothing.
 /// </summary>
 internal sealed class EmbeddedChunkStore : IChunkStore, IDisposable
 {
     private readonly EmbeddedDatabase _database;
-    private readonly EmbeddedStoreOptions _options;
+    private readonly ChunkTable _table;
+    private readonly DerivedIndexOpener _opener;
     private readonly ILogger _logger;
-    private readonly string _keywordRoot;
-    private readonly string _vectorRoot;
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly Dictionary<string, DerivedIndexes> _indexes = new(StringComparer.Ordinal);
-    private readonly List<IndexRebuild> _rebuilds = [];
     private bool _closed;
 
     private EmbeddedChunkStore(EmbeddedDatabase database, EmbeddedStoreOptions options, ILogger logger)
     {
         _database = database;
-        _options = options;
+        _table = new ChunkTable(database);
         _logger = logger;
-        _keywordRoot = Path.Combine(options.DataDirectory, "keyword");
-        _vectorRoot = Path.Combine(options.DataDirectory, "vectors");
-        Directory.CreateDirectory(_keywordRoot);
-        Directory.CreateDirectory(_vectorRoot);
+        _opener = new DerivedIndexOpener(options, logger);
     }
 
     /// <summary>The derived indexes that opening had to rebuild.</summary>
-    public IReadOnlyList<IndexRebuild> Rebuilds => _rebuilds;
+    public IReadOnlyList<IndexRebuild> Rebuilds => _opener.Rebuilds;
 
     /// <summary>How many chunk indexes are open.</summary>
     public int IndexCount => _indexes.Count;
@@ -51,20 +45,9 @@ internal sealed class EmbeddedChunkStore : IChunkStore, IDisposable
         try
         {
             using var connection = database.OpenReader();
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT index_name, generation FROM index_state ORDER BY index_name;";
-            var known = new List<(string Name, long Generation)>();
-            using (var reader = command.ExecuteReader())
+            foreach (var (name, generation) in ChunkTable.ReadIndexGenerations(connection))
             {
-                while (reader.Read())
-                {
-                    known.Add((reader.GetString(0), reader.GetInt64(1)));
-                }
-            }
-
-            foreach (var (name, generation) in known)
-            {
-                store._indexes[name] = store.OpenIndex(connection, name, generation);
+                store._indexes[name] = store._opener.Open(connection, name, generation);
             }
 
             return store;
@@ -88,60 +71,23 @@ internal sealed class EmbeddedChunkStore : IChunkStore, IDisposable
 
     public Task<IReadOnlyList<ChunkRecord>> GetAsync(string tenant, string index, IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
     {
-        ValidateScope(tenant, index);
+        CheckScope(tenant, index);
         ArgumentNullException.ThrowIfNull(ids);
         cancellationToken.ThrowIfCancellationRequested();
-        var found = new Dictionary<string, ChunkRecord>(StringComparer.Ordinal);
-        using var connection = _database.OpenReader();
-        foreach (var batch in ids.Distinct(StringComparer.Ordinal).Chunk(ChunkRows.MaxParametersPerQuery))
-        {
-            using var command = connection.CreateCommand();
-            var names = new string[batch.Length];
-            for (var i = 0; i < batch.Length; i++)
-            {
-                names[i] = "$id" + i.ToString(CultureInfo.InvariantCulture);
-                command.Parameters.AddWithValue(names[i], batch[i]);
-            }
-
-            command.CommandText = $"SELECT {ChunkRows.Columns} FROM chunks WHERE tenant = $tenant AND index_name = $index AND id IN ({string.Join(',', names)});";
-            command.Parameters.AddWithValue("$tenant", tenant);
-            command.Parameters.AddWithValue("$index", index);
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                var chunk = ChunkRows.Read(reader).Chunk;
-                found[chunk.Id] = chunk;
-            }
-        }
-
-        IReadOnlyList<ChunkRecord> ordered = ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
-        return Task.FromResult(ordered);
+        return Task.FromResult(_table.ReadByIds(tenant, index, ids));
     }
 
     public Task<IReadOnlyList<ChunkRecord>> GetDocumentChunksAsync(string tenant, string index, string documentId, CancellationToken cancellationToken = default)
     {
-        ValidateScope(tenant, index);
+        CheckScope(tenant, index);
         ArgumentException.ThrowIfNullOrEmpty(documentId);
         cancellationToken.ThrowIfCancellationRequested();
-        using var connection = _database.OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {ChunkRows.Columns} FROM chunks WHERE tenant = $tenant AND index_name = $index AND document_id = $document ORDER BY position, row_id;";
-        command.Parameters.AddWithValue("$tenant", tenant);
-        command.Parameters.AddWithValue("$index", index);
-        command.Parameters.AddWithValue("$document", documentId);
-        using var reader = command.ExecuteReader();
-        var chunks = new List<ChunkRecord>();
-        while (reader.Read())
-        {
-            chunks.Add(ChunkRows.Read(reader).Chunk);
-        }
-
-        return Task.FromResult<IReadOnlyList<ChunkRecord>>(chunks);
+        return Task.FromResult(_table.ReadDocument(tenant, index, documentId));
     }
 
     public Task<IReadOnlyList<ScoredChunk>> VectorSearchAsync(ReadOnlyMemory<float> vector, ChunkFilter filter, int top, CancellationToken cancellationToken = default)
     {
-        ValidateSearch(filter, top);
+        CheckSearch(filter, top);
         if (vector.IsEmpty)
         {
             throw new ArgumentException("The query vector is empty.", nameof(vector));
@@ -154,21 +100,16 @@ internal sealed class EmbeddedChunkStore : IChunkStore, IDisposable
     public Task<IReadOnlyList<ScoredChunk>> KeywordSearchAsync(string query, ChunkFilter filter, int top, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        ValidateSearch(filter, top);
+        CheckSearch(filter, top);
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(Search(filter, indexes => indexes.Keyword.Search(query, filter, top)));
     }
 
     public Task<long> CountAsync(string tenant, string index, CancellationToken cancellationToken = default)
     {
-        ValidateScope(tenant, index);
+        CheckScope(tenant, index);
         cancellationToken.ThrowIfCancellationRequested();
-        using var connection = _database.OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM chunks WHERE tenant = $tenant AND index_name = $index;";
-        command.Parameters.AddWithValue("$tenant", tenant);
-        command.Parameters.AddWithValue("$index", index);
-        return Task.FromResult((long)command.ExecuteScalar()!);
+        return Task.FromResult(_table.Count(tenant, index));
     }
 
     /// <summary>
@@ -189,7 +130,7 @@ internal sealed class EmbeddedChunkStore : IChunkStore, IDisposable
             {
                 try
                 {
-                    PersistIndex(indexes);
+                    indexes.Persist();
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or Cloud.Unum.USearch.USearchException)
                 {
@@ -245,12 +186,12 @@ internal sealed class EmbeddedChunkStore : IChunkStore, IDisposable
 
     private int Write(string tenant, string index, string documentId, IReadOnlyList<ChunkRecord> chunks, CancellationToken cancellationToken)
     {
-        ValidateScope(tenant, index);
+        CheckScope(tenant, index);
         ArgumentException.ThrowIfNullOrEmpty(documentId);
-        var dimension = ValidateChunks(tenant, index, documentId, chunks);
+        var dimension = CheckChunks(tenant, index, documentId, chunks);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var titles = chunks.Select(TitleOf).ToArray();
+        var titles = chunks.Select(DerivedIndexes.KeywordTitle).ToArray();
         var units = chunks.Select(c => c.Vector.IsEmpty ? null : VectorIndex.Normalised(c.Vector.Span)).ToArray();
 
         _lock.EnterWriteLock();
@@ -272,7 +213,7 @@ internal sealed class EmbeddedChunkStore : IChunkStore, IDisposable
                 indexes.Vectors.EnsureDimension(dimension);
             }
 
-            var (removed, rowIds, generation) = WriteRows(tenant, index, documentId, chunks);
+            var (removed, rowIds, generation) = _table.ReplaceDocument(tenant, index, documentId, chunks);
             if (removed == 0 && chunks.Count == 0)
             {
                 return 0;
@@ -301,67 +242,6 @@ internal sealed class EmbeddedChunkStore : IChunkStore, IDisposable
         }
     }
 
-    /// <summary>One SQLite transaction: the document's old rows out, the new rows in, the generation bumped.</summary>
-    private (int Removed, long[] RowIds, long Generation) WriteRows(string tenant, string index, string documentId, IReadOnlyList<ChunkRecord> chunks)
-    {
-        lock (_database.WriteGate)
-        {
-            var connection = _database.Writer;
-            using var transaction = connection.BeginTransaction();
-            int removed;
-            using (var delete = connection.CreateCommand())
-            {
-                delete.Transaction = transaction;
-                delete.CommandText = "DELETE FROM chunks WHERE tenant = $tenant AND index_name = $index AND document_id = $document;";
-                delete.Parameters.AddWithValue("$tenant", tenant);
-                delete.Parameters.AddWithValue("$index", index);
-                delete.Parameters.AddWithValue("$document", documentId);
-                removed = delete.ExecuteNonQuery();
-            }
-
-            if (removed == 0 && chunks.Count == 0)
-            {
-                return (0, [], 0);
-            }
-
-            var rowIds = new long[chunks.Count];
-            for (var i = 0; i < chunks.Count; i++)
-            {
-                try
-                {
-                    rowIds[i] = ChunkRows.Insert(connection, transaction, chunks[i]);
-                }
-                catch (SqliteException e) when (e.SqliteErrorCode == 19)
-                {
-                    throw new InvalidOperationException(
-                        $"Chunk id '{chunks[i].Id}' already belongs to another document of tenant '{tenant}' in index '{index}'; chunk ids must be unique within an index.", e);
-                }
-            }
-
-            long generation;
-            using (var bump = connection.CreateCommand())
-            {
-                bump.Transaction = transaction;
-                bump.CommandText = """
-                    UPDATE store_state SET value = value + 1 WHERE key = 'generation' RETURNING value;
-                    """;
-                generation = (long)bump.ExecuteScalar()!;
-            }
-
-            using (var state = connection.CreateCommand())
-            {
-                state.Transaction = transaction;
-                state.CommandText = "INSERT INTO index_state (index_name, generation) VALUES ($index, $generation) ON CONFLICT (index_name) DO UPDATE SET generation = excluded.generation;";
-                state.Parameters.AddWithValue("$index", index);
-                state.Parameters.AddWithValue("$generation", generation);
-                state.ExecuteNonQuery();
-            }
-
-            transaction.Commit();
-            return (removed, rowIds, generation);
-        }
-    }
-
     private IReadOnlyList<ScoredChunk> Search(ChunkFilter filter, Func<DerivedIndexes, IReadOnlyList<(long RowId, float Score)>> rank)
     {
         _lock.EnterReadLock();
@@ -379,8 +259,7 @@ internal sealed class EmbeddedChunkStore : IChunkStore, IDisposable
                 return [];
             }
 
-            using var connection = _database.OpenReader();
-            var rows = ChunkRows.ReadByRowIds(connection, hits.Select(h => h.RowId).ToList());
+            var rows = _table.ReadByRowIds(hits.Select(h => h.RowId).ToList());
             var results = new List<ScoredChunk>(hits.Count);
             foreach (var (rowId, score) in hits)
             {
@@ -402,155 +281,8 @@ internal sealed class EmbeddedChunkStore : IChunkStore, IDisposable
     private DerivedIndexes CreateIndex(string index)
     {
         using var connection = _database.OpenReader();
-        var indexes = OpenIndex(connection, index, generation: 0);
+        var indexes = _opener.Open(connection, index, generation: 0);
         _indexes[index] = indexes;
         return indexes;
-    }
-
-    /// <summary>Opens both derived indexes of one index and rebuilds each one that does not reflect <paramref name="generation"/>.</summary>
-    private DerivedIndexes OpenIndex(SqliteConnection connection, string index, long generation)
-    {
-        var folder = DerivedIndexes.FolderName(index);
-        var keyword = KeywordIndex.Open(Path.Combine(_keywordRoot, folder), KeywordScoring.From(_options), out var keywordProblem);
-        var vectors = new VectorIndex(index, _options);
-        var indexes = new DerivedIndexes(index, keyword, vectors, Path.Combine(_vectorRoot, folder + ".usearch")) { Generation = generation };
-        try
-        {
-            var stopwatch = Stopwatch.StartNew();
-            var chunkCount = 0;
-            keywordProblem ??= keyword.CommittedGeneration == generation || (generation == 0 && keyword.CommittedGeneration is null)
-                ? null
-                : keyword.CommittedGeneration is null
-                    ? "no Lucene commit"
-                    : $"the Lucene commit reflects generation {keyword.CommittedGeneration}, the database is at {generation}";
-            if (keywordProblem is not null)
-            {
-                RecordRebuild(index, "keyword", keywordProblem);
-                keyword.Clear();
-            }
-
-            // One pass over the rows fills the in-memory vectors and, when needed, the keyword index.
-            var rows = new List<KeywordChunk>(1024);
-            foreach (var (rowId, chunk) in ReadIndexRows(connection, index))
-            {
-                chunkCount++;
-                if (!chunk.Vector.IsEmpty)
-                {
-                    vectors.Load(new VectorEntry(rowId, chunk.Tenant, chunk.DocumentId, chunk.Tags, VectorIndex.Normalised(chunk.Vector.Span)));
-                }
-
-                if (keywordProblem is not null)
-                {
-                    rows.Add(new KeywordChunk(rowId, chunk.Tenant, chunk.DocumentId, TitleOf(chunk), chunk.Text, chunk.Tags));
-                    if (rows.Count == rows.Capacity)
-                    {
-                        keyword.Add(rows);
-                        rows.Clear();
-                    }
-                }
-            }
-
-            if (keywordProblem is not null)
-            {
-                keyword.Add(rows);
-                keyword.Commit(generation);
-                _logger.RebuiltIndex(index, "keyword", chunkCount, stopwatch.ElapsedMilliseconds);
-            }
-
-            stopwatch.Restart();
-            if (!vectors.TryLoadGraph(indexes.GraphPath, generation, out var vectorProblem))
-            {
-                RecordRebuild(index, "vector", vectorProblem!);
-                vectors.BuildGraph();
-                vectors.SaveGraph(indexes.GraphPath, generation);
-                _logger.RebuiltIndex(index, "vector", vectors.Count, stopwatch.ElapsedMilliseconds);
-            }
-
-            return indexes;
-        }
-        catch
-        {
-            indexes.Dispose();
-            throw;
-        }
-    }
-
-    private IEnumerable<(long RowId, ChunkRecord Chunk)> ReadIndexRows(SqliteConnection connection, string index)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {ChunkRows.Columns} FROM chunks WHERE index_name = $index ORDER BY row_id;";
-        command.Parameters.AddWithValue("$index", index);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            yield return ChunkRows.Read(reader);
-        }
-    }
-
-    private void PersistIndex(DerivedIndexes indexes)
-    {
-        indexes.Keyword.Commit(indexes.Generation);
-        indexes.Vectors.SaveGraph(indexes.GraphPath, indexes.Generation);
-        indexes.Dirty = false;
-    }
-
-    private void RecordRebuild(string index, string component, string reason)
-    {
-        _rebuilds.Add(new IndexRebuild(index, component, reason));
-        _logger.RebuildingIndex(index, component, reason);
-    }
-
-    /// <summary>The second keyword field: where the chunk sits (section path) and which document it is from.</summary>
-    private static string TitleOf(ChunkRecord chunk) =>
-        chunk.SectionPath.Count == 0 ? chunk.DocumentName : string.Join(" › ", chunk.SectionPath) + " · " + chunk.DocumentName;
-
-    private static void ValidateScope(string tenant, string index)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(tenant);
-        ArgumentException.ThrowIfNullOrEmpty(index);
-    }
-
-    private static void ValidateSearch(ChunkFilter filter, int top)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        ArgumentException.ThrowIfNullOrEmpty(filter.Tenant, nameof(filter));
-        ArgumentException.ThrowIfNullOrEmpty(filter.Index, nameof(filter));
-        ArgumentOutOfRangeException.ThrowIfNegative(top);
-    }
-
-    /// <summary>Checks that every chunk belongs where it is written; returns the vectors' common dimension (0 when none has one).</summary>
-    private static int ValidateChunks(string tenant, string index, string documentId, IReadOnlyList<ChunkRecord> chunks)
-    {
-        var dimension = 0;
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in chunks)
-        {
-            ArgumentNullException.ThrowIfNull(chunk, nameof(chunks));
-            if (chunk.Tenant != tenant || chunk.Index != index || chunk.DocumentId != documentId)
-            {
-                throw new ArgumentException(
-                    $"Chunk '{chunk.Id}' belongs to tenant '{chunk.Tenant}', index '{chunk.Index}', document '{chunk.DocumentId}', not to tenant '{tenant}', index '{index}', document '{documentId}' that is being written.",
-                    nameof(chunks));
-            }
-
-            if (!ids.Add(chunk.Id))
-            {
-                throw new ArgumentException($"Chunk id '{chunk.Id}' appears twice in one document.", nameof(chunks));
-            }
-
-            if (chunk.Vector.IsEmpty)
-            {
-                continue;
-            }
-
-            if (dimension != 0 && chunk.Vector.Length != dimension)
-            {
-                throw new VectorDimensionMismatchException(index, dimension, chunk.Vector.Length);
-            }
-
-            dimension = chunk.Vector.Length;
-        }
-
-        return dimension;
     }
 }

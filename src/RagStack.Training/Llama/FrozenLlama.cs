@@ -1,5 +1,5 @@
 using System.Globalization;
-using RagStack.LlamaSharp.Gguf;
+using RagStack.Models.Gguf;
 
 namespace RagStack.Training.Llama;
 

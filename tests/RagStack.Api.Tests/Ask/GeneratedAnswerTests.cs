@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
-using RagStack.LlamaSharp.Gguf;
+using RagStack.Models.Gguf;
 using static RagStack.Api.Tests.ApiClient;
 
 namespace RagStack.Api.Tests.Ask;

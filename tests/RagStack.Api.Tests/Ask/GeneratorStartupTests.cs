@@ -2,13 +2,13 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using RagStack.Generation;
-using RagStack.LlamaSharp.Gguf;
+using RagStack.Models.Gguf;
 
 namespace RagStack.Api.Tests.Ask;
 
 public sealed class GeneratorStartupTests : IDisposable
 {
-    private readonly TemporaryDirectory _dataFolder = new("ragstack-api-startup-");
+    private readonly TemporaryFolder _dataFolder = new("ragstack-api-startup-");
 
     public void Dispose()
     {
@@ -18,13 +18,13 @@ public sealed class GeneratorStartupTests : IDisposable
     [Fact]
     public void A_domain_adapter_that_cannot_load_stops_the_start_naming_the_file_and_the_domain()
     {
-        Directory.CreateDirectory(_dataFolder.Path);
-        var model = Path.Combine(_dataFolder.Path, "synthetic.gguf");
+        Directory.CreateDirectory(_dataFolder.FullName);
+        var model = Path.Combine(_dataFolder.FullName, "synthetic.gguf");
         SyntheticLlama.Write(model, new SyntheticLlamaSpec { Layers = 1, EmbeddingLength = 32, FeedForwardLength = 64, ContextLength = 256 });
-        var adapter = Path.Combine(_dataFolder.Path, "missing-legal.gguf");
+        var adapter = Path.Combine(_dataFolder.FullName, "missing-legal.gguf");
         using var api = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            b.UseSetting("RagStack:DataDirectory", _dataFolder.Path);
+            b.UseSetting("RagStack:DataDirectory", _dataFolder.FullName);
             b.UseSetting("RagStack:Generator:ModelPath", model);
             b.UseSetting("RagStack:Domains:legal:Adapter", adapter);
         });
@@ -39,12 +39,12 @@ public sealed class GeneratorStartupTests : IDisposable
     [Fact]
     public void The_in_process_model_gets_the_configured_window()
     {
-        Directory.CreateDirectory(_dataFolder.Path);
-        var model = Path.Combine(_dataFolder.Path, "synthetic.gguf");
+        Directory.CreateDirectory(_dataFolder.FullName);
+        var model = Path.Combine(_dataFolder.FullName, "synthetic.gguf");
         SyntheticLlama.Write(model, new SyntheticLlamaSpec { Layers = 1, EmbeddingLength = 32, FeedForwardLength = 64, ContextLength = 1024 });
         using var api = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            b.UseSetting("RagStack:DataDirectory", _dataFolder.Path);
+            b.UseSetting("RagStack:DataDirectory", _dataFolder.FullName);
             b.UseSetting("RagStack:Generator:ModelPath", model);
             b.UseSetting("RagStack:Generator:ContextLength", "512");
         });

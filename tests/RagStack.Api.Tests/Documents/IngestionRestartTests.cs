@@ -18,7 +18,7 @@ namespace RagStack.Api.Tests.Documents;
 /// <summary>The ingestion queue is durable: what was accepted is ingested after a restart, once.</summary>
 public sealed class IngestionRestartTests : IDisposable
 {
-    private readonly TemporaryDirectory _dataFolder = new("ragstack-api-restart-");
+    private readonly TemporaryFolder _dataFolder = new("ragstack-api-restart-");
 
     public void Dispose()
     {
@@ -29,7 +29,7 @@ public sealed class IngestionRestartTests : IDisposable
     public async Task A_job_a_stopped_process_left_running_is_resumed_at_start_and_ingested_once()
     {
         string documentId;
-        await using (var store = await EmbeddedStore.OpenAsync(new EmbeddedStoreOptions { DataDirectory = _dataFolder.Path }))
+        await using (var store = await EmbeddedStore.OpenAsync(new EmbeddedStoreOptions { DataDirectory = _dataFolder.FullName }))
         {
             var hash = await store.Blobs.PutAsync(new MemoryStream(Encoding.UTF8.GetBytes("# Heron\n\nGrey herons nest in colonies called heronries, high in the trees.")));
             documentId = DocumentIds.ForDocument("local", "birds", "heron.md");
@@ -41,7 +41,7 @@ public sealed class IngestionRestartTests : IDisposable
             Assert.Single(taken);
         }
 
-        await using var api = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("RagStack:DataDirectory", _dataFolder.Path));
+        await using var api = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("RagStack:DataDirectory", _dataFolder.FullName));
         var client = api.CreateClient();
 
         var done = await Uploads.WaitUntilDoneAsync(client, $"/api/indexes/birds/documents/{documentId}");
@@ -58,7 +58,7 @@ public sealed class IngestionRestartTests : IDisposable
     public async Task A_document_whose_ingestion_was_interrupted_three_times_is_marked_failed_not_tried_forever()
     {
         var documentId = DocumentIds.ForDocument("local", "birds", "crasher.md");
-        await using (var store = await EmbeddedStore.OpenAsync(new EmbeddedStoreOptions { DataDirectory = _dataFolder.Path }))
+        await using (var store = await EmbeddedStore.OpenAsync(new EmbeddedStoreOptions { DataDirectory = _dataFolder.FullName }))
         {
             var hash = await store.Blobs.PutAsync(new MemoryStream(Encoding.UTF8.GetBytes("# Crasher\n\nPretend this file ends the process.")));
             await store.IngestionQueue.EnqueueAsync([new DocumentRecord
@@ -72,7 +72,7 @@ public sealed class IngestionRestartTests : IDisposable
             }
         }
 
-        await using var api = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("RagStack:DataDirectory", _dataFolder.Path));
+        await using var api = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("RagStack:DataDirectory", _dataFolder.FullName));
 
         var done = await Uploads.WaitUntilDoneAsync(api.CreateClient(), $"/api/indexes/birds/documents/{documentId}");
 
@@ -86,7 +86,7 @@ public sealed class IngestionRestartTests : IDisposable
     {
         var files = Enumerable.Range(1, 3).Select(i => ($"note-{i}.md", $"# Note {i}\n\nLighthouse keeper number {i} polished the lens at dawn on day {i * 7}.")).ToArray();
         var ids = new List<string>();
-        using (var first = await ServiceProcess.StartAsync(_dataFolder.Path))
+        using (var first = await ServiceProcess.StartAsync(_dataFolder.FullName))
         {
             var (response, body) = await Uploads.PostAsync(first.Client, "notes", files);
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -94,7 +94,7 @@ public sealed class IngestionRestartTests : IDisposable
             ids.AddRange(body.GetProperty("documents").EnumerateArray().Select(d => d.GetProperty("id").GetString()!));
         }
 
-        using var second = await ServiceProcess.StartAsync(_dataFolder.Path);
+        using var second = await ServiceProcess.StartAsync(_dataFolder.FullName);
         foreach (var id in ids)
         {
             var done = await Uploads.WaitUntilDoneAsync(second.Client, $"/api/indexes/notes/documents/{id}");

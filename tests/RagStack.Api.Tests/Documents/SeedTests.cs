@@ -7,8 +7,8 @@ namespace RagStack.Api.Tests.Documents;
 
 public sealed class SeedTests : IDisposable
 {
-    private readonly TemporaryDirectory _dataFolder = new("ragstack-api-seed-");
-    private readonly TemporaryDirectory _corpusFolder = new("ragstack-api-corpus-");
+    private readonly TemporaryFolder _dataFolder = new("ragstack-api-seed-");
+    private readonly TemporaryFolder _corpusFolder = new("ragstack-api-corpus-");
 
     public void Dispose()
     {
@@ -19,14 +19,14 @@ public sealed class SeedTests : IDisposable
     [Fact]
     public async Task The_seed_folder_is_ingested_on_first_start_only_honouring_its_ignore_file()
     {
-        Directory.CreateDirectory(Path.Combine(_corpusFolder.Path, "guides"));
-        File.WriteAllText(Path.Combine(_corpusFolder.Path, "owls.md"), "# Owls\n\nBarn owls swallow voles whole and cough up pellets.");
-        File.WriteAllText(Path.Combine(_corpusFolder.Path, "guides", "bats.txt"), "Pipistrelle bats eat thousands of midges a night.");
-        File.WriteAllText(Path.Combine(_corpusFolder.Path, "questions.jsonl"), "{\"question\":\"not a document\"}");
-        File.WriteAllText(Path.Combine(_corpusFolder.Path, ".ragstackignore"), "questions.jsonl\n");
+        Directory.CreateDirectory(Path.Combine(_corpusFolder.FullName, "guides"));
+        File.WriteAllText(Path.Combine(_corpusFolder.FullName, "owls.md"), "# Owls\n\nBarn owls swallow voles whole and cough up pellets.");
+        File.WriteAllText(Path.Combine(_corpusFolder.FullName, "guides", "bats.txt"), "Pipistrelle bats eat thousands of midges a night.");
+        File.WriteAllText(Path.Combine(_corpusFolder.FullName, "questions.jsonl"), "{\"question\":\"not a document\"}");
+        File.WriteAllText(Path.Combine(_corpusFolder.FullName, ".ragstackignore"), "questions.jsonl\n");
 
         var names = await RunAsync();
-        File.WriteAllText(Path.Combine(_corpusFolder.Path, "later.md"), "# Later\n\nAdded after the first start.");
+        File.WriteAllText(Path.Combine(_corpusFolder.FullName, "later.md"), "# Later\n\nAdded after the first start.");
         var namesAfterRestart = await RunAsync();
 
         Assert.Equal(["guides/bats.txt", "owls.md"], names);
@@ -37,8 +37,8 @@ public sealed class SeedTests : IDisposable
     {
         await using var api = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            b.UseSetting("RagStack:DataDirectory", _dataFolder.Path);
-            b.UseSetting("RagStack:Uploads:SeedFolder", _corpusFolder.Path);
+            b.UseSetting("RagStack:DataDirectory", _dataFolder.FullName);
+            b.UseSetting("RagStack:Uploads:SeedFolder", _corpusFolder.FullName);
             b.UseSetting("RagStack:Uploads:SeedIndex", "wildlife");
         });
         var client = api.CreateClient();

@@ -3,10 +3,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using RagStack.LlamaSharp.Gguf;
-using RagStack.LlamaSharp.Tests;
 using RagStack.LlamaSharp.Tests.Adapters;
 using RagStack.ModelHost.Tests;
+using RagStack.Models.Gguf;
 using static RagStack.Api.Tests.ApiClient;
 
 namespace RagStack.Api.Tests.Generation;

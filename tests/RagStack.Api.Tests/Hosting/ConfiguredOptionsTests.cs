@@ -34,10 +34,10 @@ public sealed class VectorStoreSettingTests
     [Fact]
     public void A_vector_store_this_build_does_not_have_stops_the_start_instead_of_being_ignored()
     {
-        using var folder = new TemporaryDirectory("ragstack-api-store-");
+        using var folder = new TemporaryFolder("ragstack-api-store-");
         using var api = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            b.UseSetting("RagStack:DataDirectory", folder.Path);
+            b.UseSetting("RagStack:DataDirectory", folder.FullName);
             b.UseSetting("RagStack:VectorStore", "qdrant");
         });
 

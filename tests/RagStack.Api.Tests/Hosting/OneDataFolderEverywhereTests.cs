@@ -18,7 +18,7 @@ public sealed class OneDataFolderEverywhereTests : IDisposable
     // min–max scaled fusion scores it about 1; one quoted passage where the default quotes three.
     private const string Settings = """{ "RagStack": { "Retrieval": { "Fusion": "ReciprocalRank", "FusionK": 10 }, "Answering": { "ExtractivePassages": 1 } } }""";
 
-    private readonly TemporaryDirectory _root = new("ragstack-one-folder-");
+    private readonly TemporaryFolder _root = new("ragstack-one-folder-");
 
     public void Dispose() => _root.Dispose();
 
@@ -47,8 +47,8 @@ public sealed class OneDataFolderEverywhereTests : IDisposable
     /// <summary>A data folder with four short notes ingested by the CLI and, when given, the settings file.</summary>
     private async Task<string> PrepareAsync(string name, string? settings)
     {
-        var folder = Path.Combine(_root.Path, name);
-        var notes = Path.Combine(_root.Path, name + "-notes");
+        var folder = Path.Combine(_root.FullName, name);
+        var notes = Path.Combine(_root.FullName, name + "-notes");
         Directory.CreateDirectory(folder);
         Directory.CreateDirectory(notes);
         await File.WriteAllTextAsync(Path.Combine(notes, "watering.md"), "# Watering\n\nTomato plants need deep watering twice a week; water the soil, not the leaves.");

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using RagStack.LlamaSharp.Gguf;
+using RagStack.Models.Gguf;
 
 namespace RagStack.Cli.Tests.Adapters;
 

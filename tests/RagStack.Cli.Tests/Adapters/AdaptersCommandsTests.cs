@@ -1,5 +1,5 @@
-using RagStack.LlamaSharp.Gguf;
-using RagStack.LlamaSharp.Tests.Adapters;
+using RagStack.Models.Tests.Adapters;
+using RagStack.Models.Gguf;
 
 namespace RagStack.Cli.Tests.Adapters;
 
@@ -40,8 +40,8 @@ public sealed class AdaptersCommandsTests : IDisposable
     [SkippableFact]
     public async Task The_real_stories260K_peft_adapter_imports_and_eval_measures_it_on_the_real_model()
     {
-        var baseModel = SharedData.Model("stories260K.gguf");
-        var peft = SharedData.Model("peft-stories260K/adapter_config.json");
+        var baseModel = SharedModels.Find("stories260K.gguf");
+        var peft = SharedModels.Find("peft-stories260K/adapter_config.json");
         Skip.If(baseModel is null || peft is null, "../shared/models/stories260K.gguf and peft-stories260K/ are absent (a fresh clone has no ../shared)");
         var text = PathIn("story.txt");
         await File.WriteAllTextAsync(text, "The little boat sailed to the lighthouse and the keeper waved at the boat.");

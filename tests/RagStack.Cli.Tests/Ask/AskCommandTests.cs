@@ -5,7 +5,7 @@ namespace RagStack.Cli.Tests.Ask;
 /// <summary><c>ragstack ask</c> end to end without a generator model: the real executable on the real corpus.</summary>
 public sealed class AskCommandTests
 {
-    private static string Corpus => Path.Combine(SharedData.RepositoryRoot()!, "corpora", "genai-engineering");
+    private static string Corpus => RepositoryFolders.InRepository("corpora", "genai-engineering");
 
     [Fact]
     public async Task Ask_without_a_model_prints_the_best_passages_then_their_sources_and_refuses_off_topic_questions()

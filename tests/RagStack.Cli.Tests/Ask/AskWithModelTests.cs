@@ -1,5 +1,5 @@
 using System.Text.Json;
-using RagStack.LlamaSharp.Gguf;
+using RagStack.Models.Gguf;
 
 namespace RagStack.Cli.Tests.Ask;
 
@@ -10,7 +10,7 @@ namespace RagStack.Cli.Tests.Ask;
 /// </summary>
 public sealed class AskWithModelTests
 {
-    private static string Corpus => Path.Combine(SharedData.RepositoryRoot()!, "corpora", "genai-engineering");
+    private static string Corpus => RepositoryFolders.InRepository("corpora", "genai-engineering");
 
     private const string Question = "How many parameters does LoRA train for a 4096×4096 projection at rank 8?";
 
@@ -54,7 +54,7 @@ public sealed class AskWithModelTests
     [SkippableFact]
     public async Task Ask_streams_an_answer_from_the_real_stories260K_model()
     {
-        var stories = SharedData.Model("stories260K.gguf");
+        var stories = SharedModels.Find("stories260K.gguf");
         Skip.If(stories is null, "../shared/models/stories260K.gguf not found: the shared real models are absent");
         using var cli = new CliProcess();
         await cli.JsonAsync("ingest", Corpus, "--index", "genai");

@@ -7,8 +7,8 @@ using RagStack.Domains;
 using RagStack.Generation;
 using RagStack.Ingestion;
 using RagStack.LlamaSharp;
-using RagStack.LlamaSharp.Gguf;
 using RagStack.LlamaSharp.Tests.Adapters;
+using RagStack.Models.Gguf;
 using RagStack.Onnx;
 
 namespace RagStack.Cli.Tests.Domains;

@@ -1,6 +1,6 @@
-using RagStack.LlamaSharp.Tests.Adapters;
 using System.Text.Json.Nodes;
-using RagStack.LlamaSharp.Gguf;
+using RagStack.LlamaSharp.Tests.Adapters;
+using RagStack.Models.Gguf;
 
 namespace RagStack.Cli.Tests.Domains;
 

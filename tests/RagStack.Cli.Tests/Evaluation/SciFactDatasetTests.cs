@@ -25,7 +25,7 @@ public sealed class SciFactDatasetTests
     [SkippableFact]
     public void The_test_split_matches_beirs_qrels()
     {
-        var folder = SharedData.SciFact();
+        var folder = RepositoryFolders.Shared("datasets", "scifact", "scifact.zip") is null ? null : RepositoryFolders.Shared("datasets", "scifact");
         Skip.If(folder is null, "../shared/datasets/scifact not found: the SciFact dataset is absent");
 
         var dataset = SciFactDataset.Load(folder!);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RagStack.Cli.Hosting;
 using RagStack.LlamaSharp;
-using RagStack.LlamaSharp.Gguf;
+using RagStack.Models.Gguf;
 using RagStack.Onnx;
 using RagStack.Retrieval;
 

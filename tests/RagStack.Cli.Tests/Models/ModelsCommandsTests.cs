@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
-using RagStack.LlamaSharp.Models;
-using RagStack.LlamaSharp.Tests.Models;
+using RagStack.Models.Catalog;
 
 namespace RagStack.Cli.Tests.Models;
 

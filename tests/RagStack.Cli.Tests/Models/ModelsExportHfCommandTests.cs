@@ -1,5 +1,6 @@
 using System.Text.Json;
-using RagStack.LlamaSharp.Gguf;
+using RagStack.LlamaSharp.Quantization;
+using RagStack.Models.Gguf;
 
 namespace RagStack.Cli.Tests.Models;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.AI;
 using RagStack.Answering;
 using RagStack.Core.Tests.Support;
+using RagStack.Testing;
 using Xunit;
 
 namespace RagStack.Core.Tests.Answering;
@@ -9,13 +10,7 @@ public sealed class EstimatingChatTokenCounterTests
 {
     private static IEnumerable<string> CorpusTexts()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir.FullName, "RagStack.sln")))
-        {
-            dir = dir.Parent ?? throw new InvalidOperationException("The tests run outside the repository.");
-        }
-
-        var corpus = Path.Combine(dir.FullName, "corpora", "genai-engineering");
+        var corpus = RepositoryFolders.InRepository("corpora", "genai-engineering");
         return Directory.GetFiles(corpus, "*.md").Concat(Directory.GetFiles(corpus, "*.txt")).Select(File.ReadAllText);
     }
 

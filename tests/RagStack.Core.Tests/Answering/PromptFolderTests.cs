@@ -1,4 +1,5 @@
 using RagStack.Answering;
+using RagStack.Testing;
 using Xunit;
 
 namespace RagStack.Core.Tests.Answering;
@@ -10,14 +11,7 @@ public sealed class PromptFolderTests
     {
         var found = PromptFolder.Find();
 
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "RagStack.sln")))
-        {
-            root = root.Parent;
-        }
-
-        Assert.NotNull(root);
-        Assert.Equal(Path.Combine(root.FullName, "prompts"), found);
+        Assert.Equal(Path.Combine(RepositoryFolders.Root, "prompts"), found);
     }
 
     [Fact]

@@ -1,23 +1,13 @@
 using Microsoft.Extensions.AI;
 using RagStack.Answering;
+using RagStack.Testing;
 using Xunit;
 
 namespace RagStack.Core.Tests.Answering;
 
 public sealed class PromptFunctionTests
 {
-    private static string RepositoryPrompts()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "RagStack.sln")))
-            {
-                return Path.Combine(dir.FullName, "prompts");
-            }
-        }
-
-        throw new InvalidOperationException("The tests run outside the repository.");
-    }
+    private static string RepositoryPrompts() => RepositoryFolders.InRepository("prompts");
 
     private static Dictionary<string, string> Values(string sources, string question) => new() { ["sources"] = sources, ["question"] = question };
 

@@ -2,8 +2,9 @@ using System.Text;
 using LLama;
 using LLama.Common;
 using RagStack.LlamaSharp.Adapters;
-using RagStack.LlamaSharp.Gguf;
 using RagStack.LlamaSharp.Tests.Chat;
+using RagStack.Models.Adapters;
+using RagStack.Models.Gguf;
 
 namespace RagStack.LlamaSharp.Tests.Adapters;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
-using RagStack.LlamaSharp.Gguf;
 using RagStack.LlamaSharp.Tests.Chat;
+using RagStack.Models.Gguf;
 
 namespace RagStack.LlamaSharp.Tests.Adapters;
 

@@ -1,5 +1,5 @@
-using RagStack.LlamaSharp.Adapters;
-using RagStack.LlamaSharp.Gguf;
+using RagStack.Models.Adapters;
+using RagStack.Models.Gguf;
 
 namespace RagStack.LlamaSharp.Tests.Adapters;
 

@@ -2,7 +2,7 @@ using LLama;
 using LLama.Common;
 using Microsoft.Extensions.AI;
 using RagStack.LlamaSharp.Chat;
-using RagStack.LlamaSharp.Gguf;
+using RagStack.Models.Gguf;
 
 namespace RagStack.LlamaSharp.Tests.Chat;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.AI;
-using RagStack.LlamaSharp.Gguf;
+using RagStack.LlamaSharp.Quantization;
 
 namespace RagStack.LlamaSharp.Tests.Chat;
 

@@ -1,4 +1,4 @@
-using RagStack.LlamaSharp.Gguf;
+using RagStack.Models.Gguf;
 
 namespace RagStack.LlamaSharp.Tests.Chat;
 
@@ -16,7 +16,7 @@ public sealed class SyntheticModelFixture : IDisposable
     public string ModelPath { get; }
 
     /// <summary>Writes another model into the fixture's folder (for example one with a chat template).</summary>
-    public string Write(string name, SyntheticLlamaSpec spec)
+    internal string Write(string name, SyntheticLlamaSpec spec)
     {
         var path = _folder.Path(name);
         if (!File.Exists(path))

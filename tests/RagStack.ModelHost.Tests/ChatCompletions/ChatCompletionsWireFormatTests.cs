@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using RagStack.LlamaSharp.Gguf;
+using RagStack.Models.Gguf;
 
 namespace RagStack.ModelHost.Tests.ChatCompletions;
 
@@ -137,7 +137,7 @@ public sealed class ChatCompletionsWireFormatTests(ModelHostFixture host) : IDis
     {
         // A model big enough that 2,000 tokens take many seconds, served one request at a time: a generation that went on
         // after its client left would hold up the next request for all that time.
-        using var folder = new TemporaryFolder();
+        using var folder = new TemporaryFolder("ragstack-modelhost-");
         var modelPath = folder.Path("slow.gguf");
         SyntheticLlama.Write(modelPath, new SyntheticLlamaSpec { Layers = 6, EmbeddingLength = 384, Heads = 6, KvHeads = 6, FeedForwardLength = 1536, ContextLength = 2048, WeightType = GgufTensorType.F16 });
         await using var app = await TestHost.StartAsync(new Dictionary<string, string?>

@@ -1,16 +1,15 @@
 using System.Security.Cryptography;
 using System.Text;
 using RagStack.Storage.Embedded.Blobs;
-using RagStack.Storage.Embedded.Tests.Support;
 
 namespace RagStack.Storage.Embedded.Tests.Blobs;
 
 public sealed class FileBlobStoreTests : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly TemporaryFolder _folder = new("ragstack-store-tests-");
     private readonly FileBlobStore _blobs;
 
-    public FileBlobStoreTests() => _blobs = new FileBlobStore(_folder.Sub("blobs"));
+    public FileBlobStoreTests() => _blobs = new FileBlobStore(_folder.Path("blobs"));
 
     public void Dispose() => _folder.Dispose();
 
@@ -22,20 +21,20 @@ public sealed class FileBlobStoreTests : IDisposable
         var hash = await _blobs.PutAsync(Bytes("hello"));
 
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("hello"))), hash);
-        Assert.True(File.Exists(Path.Combine(_folder.Sub("blobs"), hash[..2], hash[2..])));
+        Assert.True(File.Exists(Path.Combine(_folder.Path("blobs"), hash[..2], hash[2..])));
     }
 
     [Fact]
     public async Task Storing_the_same_bytes_twice_writes_one_blob()
     {
         var first = await _blobs.PutAsync(Bytes("same bytes"));
-        var written = File.GetLastWriteTimeUtc(Path.Combine(_folder.Sub("blobs"), first[..2], first[2..]));
+        var written = File.GetLastWriteTimeUtc(Path.Combine(_folder.Path("blobs"), first[..2], first[2..]));
 
         var second = await _blobs.PutAsync(Bytes("same bytes"));
 
         Assert.Equal(first, second);
-        Assert.Single(Directory.EnumerateFiles(_folder.Sub("blobs"), "*", SearchOption.AllDirectories));
-        Assert.Equal(written, File.GetLastWriteTimeUtc(Path.Combine(_folder.Sub("blobs"), first[..2], first[2..])));
+        Assert.Single(Directory.EnumerateFiles(_folder.Path("blobs"), "*", SearchOption.AllDirectories));
+        Assert.Equal(written, File.GetLastWriteTimeUtc(Path.Combine(_folder.Path("blobs"), first[..2], first[2..])));
     }
 
     [Fact]
@@ -59,16 +58,16 @@ public sealed class FileBlobStoreTests : IDisposable
 
         await Assert.ThrowsAsync<IOException>(() => _blobs.PutAsync(failing, cancel.Token));
 
-        Assert.Empty(Directory.EnumerateFiles(_folder.Sub("blobs"), "*", SearchOption.AllDirectories));
+        Assert.Empty(Directory.EnumerateFiles(_folder.Path("blobs"), "*", SearchOption.AllDirectories));
     }
 
     [Fact]
     public void A_temp_file_left_by_a_crash_is_never_visible_and_is_cleaned_on_open()
     {
-        var temp = Path.Combine(_folder.Sub("blobs"), "tmp", "interrupted");
+        var temp = Path.Combine(_folder.Path("blobs"), "tmp", "interrupted");
         File.WriteAllText(temp, "half a blo");
 
-        var reopened = new FileBlobStore(_folder.Sub("blobs"));
+        var reopened = new FileBlobStore(_folder.Path("blobs"));
 
         Assert.False(File.Exists(temp));
         Assert.False(reopened.Exists(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("half a blo")))));

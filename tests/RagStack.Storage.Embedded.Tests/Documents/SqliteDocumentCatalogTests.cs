@@ -1,16 +1,15 @@
 using RagStack.Documents;
-using RagStack.Storage.Embedded.Tests.Support;
 
 namespace RagStack.Storage.Embedded.Tests.Documents;
 
 public sealed class SqliteDocumentCatalogTests : IAsyncLifetime
 {
-    private readonly TempFolder _folder = new();
+    private readonly TemporaryFolder _folder = new("ragstack-store-tests-");
     private EmbeddedStore? _store;
 
     private IDocumentCatalog Catalog => _store!.Documents;
 
-    public async Task InitializeAsync() => _store = await EmbeddedStore.OpenAsync(new EmbeddedStoreOptions { DataDirectory = _folder.Path });
+    public async Task InitializeAsync() => _store = await EmbeddedStore.OpenAsync(new EmbeddedStoreOptions { DataDirectory = _folder.FullName });
 
     public async Task DisposeAsync()
     {
@@ -113,7 +112,7 @@ public sealed class SqliteDocumentCatalogTests : IAsyncLifetime
         await Catalog.UpsertAsync(Document("t", "d1"));
         await _store!.DisposeAsync();
 
-        _store = await EmbeddedStore.OpenAsync(new EmbeddedStoreOptions { DataDirectory = _folder.Path });
+        _store = await EmbeddedStore.OpenAsync(new EmbeddedStoreOptions { DataDirectory = _folder.FullName });
 
         Assert.NotNull(await Catalog.GetAsync("t", "d1"));
     }

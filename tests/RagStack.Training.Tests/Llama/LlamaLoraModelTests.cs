@@ -1,4 +1,3 @@
-using RagStack.LlamaSharp.Adapters;
 using RagStack.Training.Llama;
 using Xunit.Abstractions;
 using static RagStack.Training.Tests.Llama.FiniteDifferences;

@@ -1,5 +1,6 @@
 using RagStack.Cli.Hosting;
-using RagStack.LlamaSharp.Gguf;
+using RagStack.LlamaSharp.Quantization;
+using RagStack.Models.Gguf;
 
 namespace RagStack.Cli.Bench.Inference;
 

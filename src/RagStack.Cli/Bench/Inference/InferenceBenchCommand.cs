@@ -7,7 +7,7 @@ using LLama.Native;
 using Microsoft.Extensions.AI;
 using RagStack.Cli.Hosting;
 using RagStack.LlamaSharp;
-using RagStack.LlamaSharp.Gguf;
+using RagStack.LlamaSharp.Quantization;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

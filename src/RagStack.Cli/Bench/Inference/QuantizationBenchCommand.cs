@@ -7,7 +7,8 @@ using LLama.Common;
 using LLama.Native;
 using RagStack.Cli.Hosting;
 using RagStack.LlamaSharp;
-using RagStack.LlamaSharp.Gguf;
+using RagStack.LlamaSharp.Quantization;
+using RagStack.Models.Gguf;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
