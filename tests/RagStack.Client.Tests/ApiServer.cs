@@ -16,6 +16,19 @@ public sealed class ApiServer : WebApplicationFactory<Program>, IAsyncLifetime
     public const string ApiKey = "client-tests-key";
     public const string LegalIndex = "contracts";
 
+    /// <summary>A short lease the tests upload: two sections, each one fact.</summary>
+    public const string Lease = """
+        # Office lease
+
+        ## Termination
+
+        Either party may end this lease by giving three months' written notice to the other party.
+
+        ## Rent
+
+        Rent is paid monthly in advance, on the first working day of each month.
+        """;
+
     public ApiServer() => UseKestrel();
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "ragstack-client-tests-" + Guid.NewGuid().ToString("N"));

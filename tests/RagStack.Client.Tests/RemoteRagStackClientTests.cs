@@ -11,18 +11,6 @@ namespace RagStack.Client.Tests;
 [Collection(ApiServerCollection.Name)]
 public sealed class RemoteRagStackClientTests(ApiServer server)
 {
-    private const string Lease = """
-        # Office lease
-
-        ## Termination
-
-        Either party may end this lease by giving three months' written notice to the other party.
-
-        ## Rent
-
-        Rent is paid monthly in advance, on the first working day of each month.
-        """;
-
     private static readonly TimeSpan IngestionTimeout = TimeSpan.FromMinutes(2);
 
     [Fact]
@@ -32,9 +20,9 @@ public sealed class RemoteRagStackClientTests(ApiServer server)
         var client = services.GetRequiredService<IRagStackClient>();
         var progress = new RecordingProgress();
 
-        var receipt = Assert.Single(await client.UploadAsync("leases", [DocumentUpload.FromText("lease.md", Lease)], ["legal"], progress));
+        var receipt = Assert.Single(await client.UploadAsync("leases", [DocumentUpload.FromText("lease.md", ApiServer.Lease)], ["legal"], progress));
         Assert.Equal(DocumentStatus.Queued, receipt.Status);
-        Assert.Equal(Encoding.UTF8.GetByteCount(Lease), progress.Reports[^1].BytesSent);
+        Assert.Equal(Encoding.UTF8.GetByteCount(ApiServer.Lease), progress.Reports[^1].BytesSent);
         Assert.Equal("lease.md", progress.Reports[^1].FileName);
 
         using var timeout = new CancellationTokenSource(IngestionTimeout);
@@ -75,7 +63,7 @@ public sealed class RemoteRagStackClientTests(ApiServer server)
     {
         using var services = server.ClientServices();
         var client = services.GetRequiredService<IRagStackClient>();
-        var receipt = Assert.Single(await client.UploadAsync(ApiServer.LegalIndex, [DocumentUpload.FromText("lease.md", Lease)]));
+        var receipt = Assert.Single(await client.UploadAsync(ApiServer.LegalIndex, [DocumentUpload.FromText("lease.md", ApiServer.Lease)]));
         using var timeout = new CancellationTokenSource(IngestionTimeout);
         await client.WaitForDocumentAsync(ApiServer.LegalIndex, receipt.Id, cancellationToken: timeout.Token);
 
