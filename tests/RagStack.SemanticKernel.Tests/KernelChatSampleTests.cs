@@ -34,6 +34,27 @@ public sealed class KernelChatSampleTests(Stacks stacks)
     }
 
     [Fact]
+    public async Task The_samples_chat_model_calls_rag_ask_through_the_openai_connector_and_replies_with_its_cited_sources()
+    {
+        await using var model = new FakeOpenAiChatServer("rag-ask");
+        await model.StartAsync();
+        var settings = KernelChatSettings.Parse(
+            ["--api", stacks.Server.BaseUri.ToString(), "--api-key", ApiServer.ApiKey, "--question", Question,
+             "--chat-endpoint", model.V1.ToString(), "--chat-model", "fake"]);
+        using var output = new StringWriter();
+
+        await KernelChatSample.RunAsync(settings, output, CancellationToken.None);
+
+        Assert.Contains("rag-ask", model.OfferedTools);
+        Assert.Contains("rag-search", model.OfferedTools);
+        Assert.NotNull(model.ToolResult);
+        Assert.Contains("Sources:\n[1] lease.md, Office lease › Termination", model.ToolResult, StringComparison.Ordinal);
+        var reply = output.ToString()[output.ToString().IndexOf("== fake at ", StringComparison.Ordinal)..];
+        Assert.Contains("From your documents:", reply, StringComparison.Ordinal);
+        Assert.Contains("[1] lease.md", reply, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_a_chat_endpoint_the_sample_answers_directly_and_says_it_skipped_the_loop()
     {
         var settings = KernelChatSettings.Parse(["--api", stacks.Server.BaseUri.ToString(), "--api-key", ApiServer.ApiKey, "--question", Question]);
