@@ -10,7 +10,7 @@ public sealed record DocumentUpload(string Name, Func<Stream> OpenContent)
     /// <summary>A file on disk, uploaded under its file name.</summary>
     public static DocumentUpload FromFile(string path) => new(Path.GetFileName(path), () => File.OpenRead(path));
 
-    /// <summary>Text uploaded as a UTF-8 file named <paramref name="name"/> (its extension tells nothing: the format is sniffed).</summary>
+    /// <summary>Text uploaded as a UTF-8 file named <paramref name="name"/>; name it <c>.md</c> to have its headings kept as sections.</summary>
     public static DocumentUpload FromText(string name, string text) => new(name, () => new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)));
 }
 
