@@ -46,6 +46,9 @@ public static class RagStackSections
     /// <summary><c>RagStack:Images</c>: image generation.</summary>
     public const string Images = "RagStack:Images";
 
+    /// <summary><c>RagStack:LocalClient</c>: the tenant the in-process client acts for.</summary>
+    public const string LocalClient = "RagStack:LocalClient";
+
     /// <summary><c>RagStack:Api</c>: the RAG service's question queue.</summary>
     public const string Api = "RagStack:Api";
 
@@ -62,6 +65,6 @@ public static class RagStackSections
     public static IReadOnlyList<string> All { get; } =
     [
         DataDirectory, VectorStore, Ingestion, Retrieval, Answering, Domains, EmbeddedStore, Qdrant, Embeddings,
-        Generator, RemoteGenerator, Images, Api, Uploads, ApiKeys, ModelHost,
+        Generator, RemoteGenerator, Images, LocalClient, Api, Uploads, ApiKeys, ModelHost,
     ];
 }
