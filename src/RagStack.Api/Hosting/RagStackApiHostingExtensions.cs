@@ -8,12 +8,14 @@ using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection;
 using RagStack.Answering;
 using RagStack.Api.Ask;
+using RagStack.Api.Diagnostics;
 using RagStack.Api.Documents;
 using RagStack.Api.Generation;
 using RagStack.Api.OpenAi;
 using RagStack.Api.Problems;
 using RagStack.Api.Search;
 using RagStack.Api.Tenancy;
+using RagStack.Documents;
 using RagStack.Domains;
 using RagStack.Onnx;
 using RagStack.Retrieval;
@@ -51,6 +53,7 @@ public static class RagStackApiHostingExtensions
         var keys = builder.Configuration.GetSection(ApiKeysOptions.Section).Get<List<ApiKey>>() ?? [];
         ValidateKeys(keys);
         ListenOnLoopbackUnlessConfigured(builder, localMode: keys.Count == 0);
+        RequestLog.AddRequestLog(builder);
 
         var services = builder.Services;
         services.AddOptions<RagStackApiOptions>()
@@ -70,7 +73,7 @@ public static class RagStackApiHostingExtensions
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         // An unreadable body reaches the exception handler, which says what was wrong, instead of an empty 400.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemExceptionHandler.Customize);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
         services.AddHealthChecks();
@@ -93,6 +96,7 @@ public static class RagStackApiHostingExtensions
     public static WebApplication MapRagStackApi(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<RequestLog>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<ApiKeyAuthentication>();
@@ -132,7 +136,7 @@ public static class RagStackApiHostingExtensions
             .BindConfiguration(UploadOptions.Section)
             .Validate(o => o.MaxFileBytes > 0 && o.MaxRequestBytes >= o.MaxFileBytes && o.MaxFiles > 0,
                 "RagStack:Uploads: MaxFileBytes and MaxFiles must be positive and MaxRequestBytes at least MaxFileBytes.")
-            .Validate(o => UploadNames.IndexProblem(o.SeedIndex) is null, "RagStack:Uploads:SeedIndex is not a valid index name.")
+            .Validate(o => IndexName.IsValid(o.SeedIndex), $"RagStack:Uploads:SeedIndex is not a valid index name; {IndexName.Rule}.")
             .ValidateOnStart();
         services.AddSingleton<UploadReader>();
         services.AddSingleton<IngestionSignal>();

@@ -6,6 +6,7 @@ using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.Json;
+using RagStack.Cli.Arguments;
 using RagStack.Cli.Bench.Inference;
 using RagStack.Cli.Hosting;
 using Spectre.Console;
@@ -50,6 +51,7 @@ internal sealed class ApiBenchCommand : AsyncCommand<ApiBenchCommand.Settings>
 
         [CommandOption("-i|--index <NAME>")]
         [Description("The index to answer from. Default: the service's.")]
+        [IndexName]
         public string? Index { get; init; }
 
         [CommandOption("--max-tokens <N>")]

@@ -1,3 +1,5 @@
+using RagStack.Input;
+
 namespace RagStack.Retrieval;
 
 /// <summary>How hybrid retrieval combines its dense and keyword rankings.</summary>
@@ -34,6 +36,12 @@ public sealed class RetrievalOptions
         ArgumentOutOfRangeException.ThrowIfNegative(DenseWeight, nameof(DenseWeight));
         ArgumentOutOfRangeException.ThrowIfNegative(KeywordWeight, nameof(KeywordWeight));
         ArgumentOutOfRangeException.ThrowIfNegative(FusionK, nameof(FusionK));
+        if (!Enum.IsDefined(Fusion))
+        {
+            // Configuration binding, like Enum.Parse, accepts numbers and flag lists ("Convex, Reciprocal").
+            throw new ArgumentOutOfRangeException(nameof(Fusion), Fusion, $"RagStack:Retrieval:Fusion must be one of {DefinedNames.List<FusionMethod>()}.");
+        }
+
         if (DenseWeight + KeywordWeight <= 0)
         {
             throw new ArgumentException("At least one of DenseWeight and KeywordWeight must be positive.");
