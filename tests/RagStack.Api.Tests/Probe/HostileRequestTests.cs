@@ -136,6 +136,31 @@ public sealed class HostileRequestTests(ProbeFixture api)
     }
 
     [Fact]
+    public async Task The_same_name_twice_in_one_upload_is_refused_and_nothing_is_listed()
+    {
+        var client = api.Client();
+
+        var (response, body) = await Uploads.PostAsync(client, "twice", ("fern.md", Fern), ("fern.md", Fern + "More.\n"));
+
+        AssertProblem(response, body, 400, "\"fern.md\" appears twice in the upload");
+        var listed = await client.GetFromJsonAsync<JsonElement>("/api/indexes/twice/documents");
+        Assert.Empty(listed.GetProperty("documents").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task More_files_than_an_upload_may_hold_are_refused_and_nothing_is_listed()
+    {
+        var client = api.Client();
+        var files = Enumerable.Range(0, 101).Select(i => ($"note-{i}.md", Encoding.UTF8.GetBytes($"# Note {i}\n\nFerns, note {i}.\n")));
+
+        var (response, body) = await Uploads.SendAsync(client, "many", Uploads.Body(files));
+
+        AssertProblem(response, body, 400, "at most 100 files");
+        var listed = await client.GetFromJsonAsync<JsonElement>("/api/indexes/many/documents");
+        Assert.Empty(listed.GetProperty("documents").EnumerateArray());
+    }
+
+    [Fact]
     public async Task The_original_is_sent_with_nosniff_and_a_safely_encoded_file_name()
     {
         var client = api.Client();
