@@ -127,12 +127,10 @@ public sealed class HostileRequestTests(ProbeFixture api)
 
         var (response, body) = await Uploads.SendAsync(client, "invisible", Uploads.Body([(name, Encoding.UTF8.GetBytes(Fern))]));
 
-        AssertProblem(response, body, 400, $"U+{code}");
+        await AssertRefusedWithNothingListedAsync(response, body, "invisible", $"U+{code}");
         var detail = body.GetProperty("detail").GetString()!;
         Assert.DoesNotContain(name, detail, StringComparison.Ordinal);
         Assert.Contains($"\\u{code.ToLowerInvariant()}", detail, StringComparison.Ordinal);
-        var listed = await client.GetFromJsonAsync<JsonElement>("/api/indexes/invisible/documents");
-        Assert.Empty(listed.GetProperty("documents").EnumerateArray());
     }
 
     [Fact]
@@ -142,9 +140,7 @@ public sealed class HostileRequestTests(ProbeFixture api)
 
         var (response, body) = await Uploads.PostAsync(client, "twice", ("fern.md", Fern), ("fern.md", Fern + "More.\n"));
 
-        AssertProblem(response, body, 400, "\"fern.md\" appears twice in the upload");
-        var listed = await client.GetFromJsonAsync<JsonElement>("/api/indexes/twice/documents");
-        Assert.Empty(listed.GetProperty("documents").EnumerateArray());
+        await AssertRefusedWithNothingListedAsync(response, body, "twice", "\"fern.md\" appears twice in the upload");
     }
 
     [Fact]
@@ -155,9 +151,7 @@ public sealed class HostileRequestTests(ProbeFixture api)
 
         var (response, body) = await Uploads.SendAsync(client, "many", Uploads.Body(files));
 
-        AssertProblem(response, body, 400, "at most 100 files");
-        var listed = await client.GetFromJsonAsync<JsonElement>("/api/indexes/many/documents");
-        Assert.Empty(listed.GetProperty("documents").EnumerateArray());
+        await AssertRefusedWithNothingListedAsync(response, body, "many", "at most 100 files");
     }
 
     [Fact]
@@ -322,6 +316,13 @@ public sealed class HostileRequestTests(ProbeFixture api)
         using var response = await client.GetAsync("/api/indexes/default/documents");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    private async Task AssertRefusedWithNothingListedAsync(HttpResponseMessage response, JsonElement body, string index, string detail)
+    {
+        AssertProblem(response, body, 400, detail);
+        var listed = await api.Client().GetFromJsonAsync<JsonElement>($"/api/indexes/{index}/documents");
+        Assert.Empty(listed.GetProperty("documents").EnumerateArray());
     }
 
     private static async Task<JsonElement> OpenAiErrorOf(HttpResponseMessage response)
