@@ -23,6 +23,7 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
     private readonly SafeLLamaContextHandle? _draftContext;
     private readonly DecodeScheduler _scheduler;
     private readonly ChatPromptFormatter _formatter;
+    private readonly PromptTokenizer _tokenizer;
     private readonly LlamaModelOptions _options;
     private readonly ChatClientMetadata _metadata;
 
@@ -35,6 +36,7 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
         _draftContext = draftContext;
         ContextLength = contextLength;
         _formatter = ChatPromptFormatter.Create(weights.NativeHandle, options.ModelPath, options.ChatTemplate);
+        _tokenizer = new PromptTokenizer(weights.NativeHandle);
         var draft = draftContext is null ? null : new DraftModel(draftContext, options.DraftTokens, options.BatchSize);
         DecodeScheduler? scheduler = null;
         Adapters = new AdapterRegistry(weights.NativeHandle, options.ModelPath, name => scheduler!.RemoveAdapterAsync(name));
@@ -196,7 +198,7 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
     public int CountTokens(string text) => _weights.NativeHandle.Tokenize(text, false, false, Encoding.UTF8).Length;
 
     /// <inheritdoc />
-    public int CountPromptTokens(IEnumerable<ChatMessage> messages) => Tokenize(_formatter.Format(messages)).Length;
+    public int CountPromptTokens(IEnumerable<ChatMessage> messages) => TokenizePrompt(messages).Length;
 
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null) =>
@@ -220,7 +222,7 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
         var all = options?.Instructions is { Length: > 0 } instructions
             ? messages.Prepend(new ChatMessage(ChatRole.System, instructions))
             : messages;
-        var prompt = Tokenize(_formatter.Format(all));
+        var prompt = TokenizePrompt(all);
         if (prompt.Length == 0)
         {
             throw new ArgumentException("The prompt is empty.", nameof(messages));
@@ -268,6 +270,6 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
         return name.Length == 0 ? AdapterSet.None : Adapters.Resolve(name, scale);
     }
 
-    private LLamaToken[] Tokenize(string prompt) =>
-        _weights.NativeHandle.Tokenize(prompt, _weights.NativeHandle.Vocab.ShouldAddBOS, true, Encoding.UTF8);
+    /// <summary>The prompt's tokens: the template's markers as control tokens, every message's text as text.</summary>
+    internal LLamaToken[] TokenizePrompt(IEnumerable<ChatMessage> messages) => _tokenizer.Tokenize(_formatter.FormatParts(messages));
 }

@@ -1,3 +1,5 @@
+using RagStack.Input;
+
 namespace RagStack.Domains;
 
 /// <summary>A request named a domain that is not configured under <c>RagStack:Domains</c>.</summary>
@@ -15,6 +17,6 @@ public sealed class UnknownDomainException : KeyNotFoundException
     private static string Describe(string domain, IEnumerable<string> known)
     {
         var names = known.Order(StringComparer.OrdinalIgnoreCase).ToList();
-        return $"No domain named '{domain}' is configured (configured: {(names.Count == 0 ? "none; add one under RagStack:Domains" : string.Join(", ", names))}).";
+        return $"No domain named '{UntrustedText.Escape(domain, 64)}' is configured (configured: {(names.Count == 0 ? "none; add one under RagStack:Domains" : string.Join(", ", names))}).";
     }
 }

@@ -76,7 +76,7 @@ public static class AskApi
         : body.Top is < 1 or > 1000 ? RequestProblems.Invalid("top must be between 1 and 1000.")
         : body.MaxTokens is < 1 ? RequestProblems.Invalid("maxTokens must be at least 1.")
         : body.Temperature is { } t && (!float.IsFinite(t) || t is < 0 or > 2) ? RequestProblems.Invalid("temperature must be between 0 and 2.")
-        : body.Index is { } index && string.IsNullOrWhiteSpace(index) ? RequestProblems.Invalid("index is empty; leave it out for the domain's index or default.")
+        : RequestProblems.InvalidIndex(body.Index) is { } index ? index
         : null;
 
     private static bool WantsEventStream(HttpRequest request) =>

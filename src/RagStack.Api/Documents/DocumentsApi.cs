@@ -21,6 +21,7 @@ public static class DocumentsApi
     {
         ArgumentNullException.ThrowIfNull(routes);
         var group = routes.MapGroup("/indexes/{index}/documents").WithTags("Documents");
+        group.AddEndpointFilter(RefuseInvalidIndexAsync);
         group.MapPost("/", UploadAsync)
             .WithName("UploadDocuments")
             .WithSummary("Uploads files (multipart/form-data, one part per file) into the index; each is queued for ingestion.")
@@ -53,6 +54,12 @@ public static class DocumentsApi
         return group;
     }
 
+    /// <summary>Every call on an index first checks its name, so no route reads, lists or writes under a name the rule refuses.</summary>
+    private static ValueTask<object?> RefuseInvalidIndexAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        IndexName.Problem(context.HttpContext.GetRouteValue("index") as string) is { } problem
+            ? ValueTask.FromResult<object?>(Problem(StatusCodes.Status400BadRequest, "Invalid index name", problem))
+            : next(context);
+
     /// <summary>The upload's body as the OpenAPI document describes it: it is read by hand, so no parameter shows it.</summary>
     private static OpenApiRequestBody MultipartFilesBody() => new()
     {
@@ -78,11 +85,6 @@ public static class DocumentsApi
         string index, [FromQuery] string[]? tags, HttpContext http, UploadReader reader, IDocumentCatalog catalog, IIngestionQueue queue,
         IngestionSignal signal, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (UploadNames.IndexProblem(index) is { } indexProblem)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "Invalid index name", indexProblem);
-        }
-
         var tenant = RequestTenant.Of(http);
         var tagList = (tags ?? []).SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct().Order(StringComparer.Ordinal).ToList();
         IReadOnlyList<StoredFile> files;
@@ -161,8 +163,18 @@ public static class DocumentsApi
         }
 
         return blobs.OpenRead(document.ContentHash) is { } content
-            ? TypedResults.Stream(content, document.ContentType is { Length: > 0 } type ? type : "application/octet-stream", document.Name, enableRangeProcessing: true)
+            ? Original(http.Response, content, document)
             : Problem(StatusCodes.Status404NotFound, "Original missing", $"The original of {UploadNames.Show(document.Name)} is missing from the blob store; upload it again.");
+    }
+
+    /// <summary>
+    /// The stored bytes under their sniffed type, never to be re-sniffed by a browser (<c>nosniff</c>): a file uploaded as
+    /// text but holding HTML must not run as a page of this service. The name travels in <c>filename*</c> as well, encoded.
+    /// </summary>
+    private static IResult Original(HttpResponse response, Stream content, DocumentRecord document)
+    {
+        response.Headers.XContentTypeOptions = "nosniff";
+        return TypedResults.Stream(content, document.ContentType is { Length: > 0 } type ? type : "application/octet-stream", document.Name, enableRangeProcessing: true);
     }
 
     private static async Task<IResult> DeleteAsync(

@@ -1,16 +1,15 @@
-using System.Globalization;
-using System.Text;
+using RagStack.Input;
 
 namespace RagStack.Api.Documents;
 
 /// <summary>
-/// What an uploaded file may be called and what an index may be called: plain names only, so a name can never reach
-/// outside its place (<c>../../etc/passwd</c>) or smuggle control characters into logs and listings.
+/// What an uploaded file may be called: plain, visible names only, so a name can never reach outside its place
+/// (<c>../../etc/passwd</c>), smuggle control characters into logs and listings, or disguise itself with invisible and
+/// bidirectional characters (<c>invoice\u202Egpj.md</c> shows as <c>invoicedm.jpg</c>). Index names follow <see cref="RagStack.Documents.IndexName"/>.
 /// </summary>
 internal static class UploadNames
 {
     private const int MaxLength = 255;
-    private const int MaxIndexLength = 64;
 
     /// <summary>Why <paramref name="name"/> is not acceptable as a file name, or null when it is.</summary>
     public static string? Problem(string? name)
@@ -20,9 +19,9 @@ internal static class UploadNames
             return "a file part has no file name; send each file with a filename in its Content-Disposition";
         }
 
-        if (name.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029'))
+        if (UntrustedText.IndexOfInvisible(name) is var at and >= 0)
         {
-            return $"{Show(name)}: the file name contains control characters; rename the file";
+            return $"{Show(name)}: the file name contains control characters or invisible or direction-changing characters (U+{(int)name[at]:X4} at position {at + 1}) that could disguise it; rename the file";
         }
 
         if (name.IndexOfAny(['/', '\\']) >= 0)
@@ -35,31 +34,9 @@ internal static class UploadNames
             return $"{Show(name)}: not a file name";
         }
 
-        return name.Length > MaxLength ? $"{Show(name[..40])}…: the file name is longer than {MaxLength} characters" : null;
+        return name.Length > MaxLength ? $"{UntrustedText.Quote(name, 40)}: the file name is longer than {MaxLength} characters" : null;
     }
 
-    /// <summary>Why <paramref name="index"/> is not acceptable as an index name, or null when it is.</summary>
-    public static string? IndexProblem(string index) =>
-        index.Length is 0 or > MaxIndexLength || !char.IsAsciiLetterOrDigit(index[0]) || !index.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
-            ? $"{Show(index)}: an index name is 1 to {MaxIndexLength} letters, digits, '-', '_' or '.', starting with a letter or digit"
-            : null;
-
-    /// <summary>The name quoted, with control characters shown as escapes, safe to put in a message.</summary>
-    public static string Show(string name)
-    {
-        var shown = new StringBuilder(name.Length + 2).Append('"');
-        foreach (var c in name)
-        {
-            if (char.IsControl(c) || c is '\u2028' or '\u2029')
-            {
-                shown.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
-            }
-            else
-            {
-                shown.Append(c);
-            }
-        }
-
-        return shown.Append('"').ToString();
-    }
+    /// <summary>The name quoted, with invisible characters shown as escapes, safe to put in a message.</summary>
+    public static string Show(string name) => UntrustedText.Quote(name, MaxLength);
 }

@@ -1,3 +1,5 @@
+using RagStack.Documents;
+
 namespace RagStack.Api.Documents;
 
 /// <summary>Limits of document uploads, bound from <c>RagStack:Uploads</c>.</summary>
@@ -33,6 +35,6 @@ internal sealed class UploadOptionsValidator : Microsoft.Extensions.Options.IVal
             .Require(options.MaxFileBytes > 0, nameof(options.MaxFileBytes), options.MaxFileBytes, "it must be positive")
             .Require(options.MaxFiles > 0, nameof(options.MaxFiles), options.MaxFiles, "it must be positive")
             .Require(options.MaxRequestBytes >= options.MaxFileBytes, nameof(options.MaxRequestBytes), options.MaxRequestBytes, $"it must be at least MaxFileBytes ({options.MaxFileBytes})")
-            .Require(UploadNames.IndexProblem(options.SeedIndex) is null, nameof(options.SeedIndex), options.SeedIndex, "it is not a valid index name")
+            .Require(IndexName.IsValid(options.SeedIndex), nameof(options.SeedIndex), options.SeedIndex, $"it is not a valid index name; {IndexName.Rule}")
             .Result;
 }

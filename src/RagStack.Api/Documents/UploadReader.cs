@@ -92,7 +92,7 @@ internal sealed class UploadReader(IBlobStore blobs, IDocumentCatalog catalog, I
                 UploadRejectedException or OperationCanceledException => e,
                 BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => TooLargeRequest(limits),
                 IOException or BadHttpRequestException or InvalidDataException => new UploadRejectedException(StatusCodes.Status400BadRequest, "Incomplete upload",
-                    $"The upload ended before its last file was complete ({e.Message}); nothing was stored. Send it again."),
+                    "The upload ended before its last file was complete (the body was cut off, or its multipart boundaries are broken); nothing was stored. Send it again."),
                 _ => e,
             };
         }

@@ -7,12 +7,14 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RagStack.Api.Ask;
+using RagStack.Api.Diagnostics;
 using RagStack.Api.Documents;
 using RagStack.Api.Generation;
 using RagStack.Api.OpenAi;
 using RagStack.Api.Problems;
 using RagStack.Api.Search;
 using RagStack.Api.Tenancy;
+using RagStack.Documents;
 
 namespace RagStack.Api;
 
@@ -39,6 +41,7 @@ public static class RagStackApiHostingExtensions
         var keys = rag.Configuration.GetSection(ApiKeysOptions.Section).Get<List<ApiKey>>() ?? [];
         ValidateKeys(keys);
         ListenOnLoopbackUnlessConfigured(builder, localMode: keys.Count == 0);
+        RequestLog.AddRequestLog(builder);
 
         rag.AddEmbeddedStore()
             .AddOnnxEmbeddings()
@@ -47,7 +50,7 @@ public static class RagStackApiHostingExtensions
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         // An unreadable body reaches the exception handler, which says what was wrong, instead of an empty 400.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemExceptionHandler.Customize);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
         services.AddHealthChecks();
@@ -70,6 +73,7 @@ public static class RagStackApiHostingExtensions
     public static WebApplication MapRagStackApi(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<RequestLog>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<ApiKeyAuthentication>();

@@ -36,6 +36,11 @@ internal static class RagModels
         var header = http.Headers[IndexHeader].ToString();
         if (header.Length > 0)
         {
+            if (IndexName.Problem(header) is { } problem)
+            {
+                return (null, null, OpenAiError.InvalidRequest($"{IndexHeader} {problem}.", IndexHeader));
+            }
+
             return (await IndexesAsync(catalog, tenant, cancellationToken)).Contains(header)
                 ? (domain, header, null)
                 : (null, null, OpenAiError.Result(StatusCodes.Status404NotFound, $"The index '{header}' named by {IndexHeader} has no documents.", "invalid_request_error", null, "index_not_found"));
@@ -44,6 +49,11 @@ internal static class RagModels
         if (domain is not null)
         {
             return (domain, null, null);
+        }
+
+        if (IndexName.Problem(model) is { } invalid)
+        {
+            return (null, null, OpenAiError.InvalidRequest($"The model is neither a configured domain nor an index name: {invalid}.", "model"));
         }
 
         if ((await IndexesAsync(catalog, tenant, cancellationToken)).Contains(model))

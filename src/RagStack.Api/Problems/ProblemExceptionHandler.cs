@@ -1,8 +1,11 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using RagStack.Domains;
 using RagStack.Generation;
+using RagStack.OpenAi.Errors;
 
 namespace RagStack.Api.Problems;
 
@@ -15,7 +18,7 @@ internal sealed class ProblemExceptionHandler : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (Describe(exception) is not { } problem)
+        if (Describe(exception, httpContext) is not { } problem)
         {
             return false;
         }
@@ -25,8 +28,11 @@ internal sealed class ProblemExceptionHandler : IExceptionHandler
         return true;
     }
 
-    /// <summary>The problem an exception stands for; null when it is not one a caller can fix.</summary>
-    public static ProblemDetails? Describe(Exception exception) => exception switch
+    /// <summary>
+    /// The problem an exception stands for; null when it is not one a caller can fix. With the request, an unreadable body
+    /// is described by the endpoint's body type: which field is wrong and what it must be.
+    /// </summary>
+    public static ProblemDetails? Describe(Exception exception, HttpContext? http = null) => exception switch
     {
         UnknownDomainException e => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Unknown domain", Detail = e.Message },
         ContextWindowExceededException e => new ProblemDetails
@@ -36,17 +42,44 @@ internal sealed class ProblemExceptionHandler : IExceptionHandler
             Detail = $"{e.Message} Ask a shorter question, lower top or maxTokens, or configure a model with a larger context.",
         },
         DomainAdapterException e => new ProblemDetails { Status = StatusCodes.Status503ServiceUnavailable, Title = "The domain's adapter cannot be used", Detail = e.Message },
-        BadHttpRequestException e => new ProblemDetails
-        {
-            Status = e.StatusCode,
-            Title = "Invalid request",
-            Detail = e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message,
-        },
-        ArgumentException e => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Invalid request", Detail = WithoutParameterName(e) },
+        BadHttpRequestException e => new ProblemDetails { Status = e.StatusCode, Title = "Invalid request", Detail = BodyProblem(e, http) },
+        ArgumentException e => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Invalid request", Detail = ArgumentMessages.Of(e) },
         _ => null,
     };
 
-    // The parameter is one of our methods', not a field of the request; naming it would only confuse the caller.
-    private static string WithoutParameterName(ArgumentException e) =>
-        e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+    /// <summary>
+    /// ASP.NET's sentences ("Implicit body inferred for parameter…", "could not be converted to System.…") rewritten as
+    /// what the endpoint expects, from its body type.
+    /// </summary>
+    private static string BodyProblem(BadHttpRequestException e, HttpContext? http)
+    {
+        // The exception handler clears the request's endpoint before handlers run; its feature keeps the one that failed.
+        var endpoint = http?.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? http?.GetEndpoint();
+        if (BodyTypeOf(endpoint) is not { } body)
+        {
+            return "The request could not be read; the OpenAPI document at /openapi/v1.json describes what each endpoint takes.";
+        }
+
+        return e.InnerException is JsonException json ? JsonBodyProblem.Describe(json, body, JsonNamingPolicy.CamelCase)
+            : e.StatusCode == StatusCodes.Status415UnsupportedMediaType ? NotJson(body)
+            : $"The request body is empty or missing; send {JsonBodyProblem.Expected(body, JsonNamingPolicy.CamelCase)}.";
+    }
+
+    /// <summary>
+    /// Fills in the detail ASP.NET leaves out when it answers by itself: a body that is not JSON is refused with a bare 415
+    /// before any handler runs.
+    /// </summary>
+    public static void Customize(ProblemDetailsContext context)
+    {
+        if (context.HttpContext.Response.StatusCode == StatusCodes.Status415UnsupportedMediaType && context.ProblemDetails.Detail is null)
+        {
+            context.ProblemDetails.Detail = NotJson(BodyTypeOf(context.HttpContext.GetEndpoint()));
+        }
+    }
+
+    private static string NotJson(Type? body) =>
+        body is null ? "Send the body as JSON (Content-Type: application/json)."
+        : $"Send the body as JSON (Content-Type: application/json): {JsonBodyProblem.Expected(body, JsonNamingPolicy.CamelCase)}.";
+
+    private static Type? BodyTypeOf(Endpoint? endpoint) => endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
 }

@@ -7,6 +7,7 @@ using RagStack.Api.Problems;
 using RagStack.Api.Tenancy;
 using RagStack.Domains;
 using RagStack.Retrieval;
+using RagStack.Input;
 
 namespace RagStack.Api.Search;
 
@@ -74,12 +75,12 @@ public static class SearchApi
     private static ProblemHttpResult? Validate(SearchBody body) =>
         string.IsNullOrWhiteSpace(body.Query) ? Invalid("The query is empty; send {\"query\": \"what to search for\"}.")
         : body.Top is < 1 or > 1000 ? Invalid("top must be between 1 and 1000.")
-        : body.Index is { } index && string.IsNullOrWhiteSpace(index) ? Invalid("index is empty; leave it out for the domain's index or default.")
-        : body.Mode is not null && ParseMode(body.Mode) is null ? Invalid($"mode '{body.Mode}' is not one of hybrid, dense, keyword.")
+        : RequestProblems.InvalidIndex(body.Index) is { } index ? index
+        : body.Mode is not null && ParseMode(body.Mode) is null
+            ? Invalid($"mode {UntrustedText.Quote(body.Mode, 32)} is not one of {DefinedNames.List<SearchMode>()}; send one of those names.")
         : null;
 
-    private static SearchMode? ParseMode(string? mode) =>
-        mode is not null && !int.TryParse(mode, out _) && Enum.TryParse<SearchMode>(mode, ignoreCase: true, out var parsed) ? parsed : null;
+    private static SearchMode? ParseMode(string? mode) => DefinedNames.TryParse<SearchMode>(mode, out var parsed) ? parsed : null;
 
     private static ProblemHttpResult Invalid(string detail) => RequestProblems.Invalid(detail);
 }

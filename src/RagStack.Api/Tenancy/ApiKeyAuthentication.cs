@@ -39,6 +39,12 @@ internal sealed class ApiKeyAuthentication(RequestDelegate next, IOptions<ApiKey
 
         if (PresentedKey(context.Request) is not { Length: > 0 } key)
         {
+            if (QueryKeyParameters.Any(context.Request.Query.ContainsKey))
+            {
+                return Refuse(context, StatusCodes.Status401Unauthorized, "API key in the URL",
+                    "API keys are not read from the query string, where logs and browser history keep them; send it as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'.");
+            }
+
             return Refuse(context, StatusCodes.Status401Unauthorized, "API key required",
                 "Send your API key as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'.");
         }
@@ -52,6 +58,9 @@ internal sealed class ApiKeyAuthentication(RequestDelegate next, IOptions<ApiKey
         RequestTenant.Set(context, tenant);
         return next(context);
     }
+
+    // Names clients commonly put a key under in a URL; the key is never read from there, only refused with a hint.
+    private static readonly string[] QueryKeyParameters = ["api_key", "api-key", "apikey", "key", "access_token"];
 
     private static string? PresentedKey(HttpRequest request)
     {

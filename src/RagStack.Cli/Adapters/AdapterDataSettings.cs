@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using RagStack.Cli.Arguments;
 using RagStack.Cli.Hosting;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -14,6 +15,7 @@ internal class AdapterDataSettings : CliSettings
 
     [CommandOption("-i|--index <NAME>")]
     [Description("Train on every chunk of this index's ready documents.")]
+    [IndexName]
     public string? Index { get; init; }
 
     [CommandOption("--text <FILE>")]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RagStack.Answering;
+using RagStack.Cli.Arguments;
 using RagStack.Cli.Hosting;
 using RagStack.Domains;
 using RagStack.Generation;
@@ -37,6 +38,7 @@ internal sealed class AskCommand : AsyncCommand<AskCommand.Settings>
 
         [CommandOption("-i|--index <NAME>")]
         [Description("Index (collection) to answer from. Default: the domain's index, else default.")]
+        [IndexName]
         public string? Index { get; init; }
 
         [CommandOption("--tenant <TENANT>", IsHidden = true)]

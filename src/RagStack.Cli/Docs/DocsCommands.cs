@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using RagStack.Cli.Arguments;
 using RagStack.Cli.Hosting;
 using RagStack.Documents;
 using RagStack.Ingestion;
@@ -31,6 +32,7 @@ internal sealed class DocsListCommand : AsyncCommand<DocsListCommand.Settings>
     {
         [CommandOption("-i|--index <NAME>")]
         [Description("Only this index. Default: all indexes.")]
+        [IndexName]
         public string? Index { get; init; }
 
         [CommandOption("--tenant <TENANT>", IsHidden = true)]

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
+using RagStack.Cli.Arguments;
 using RagStack.Cli.Hosting;
 using RagStack.Domains;
 using RagStack.Onnx;
@@ -74,6 +75,7 @@ internal sealed class DomainsSetCommand : Command<DomainsSetCommand.Settings>
 
         [CommandOption("-i|--index <NAME>")]
         [Description("The index its questions are answered from. Default: the index named like the domain.")]
+        [IndexName]
         public string? Index { get; init; }
 
         [CommandOption("--adapter <FILE.gguf>")]

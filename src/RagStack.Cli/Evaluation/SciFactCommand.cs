@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using RagStack.Cli.Hosting;
 using RagStack.Ingestion;
+using RagStack.Input;
 using RagStack.Onnx;
 using RagStack.Retrieval;
 using Spectre.Console;
@@ -47,8 +48,15 @@ internal sealed class SciFactCommand : AsyncCommand<SciFactCommand.Settings>
         public double? KeywordWeight { get; init; }
 
         [CommandOption("--fusion <METHOD>")]
-        [Description("ReciprocalRank or Convex.")]
-        public FusionMethod? Fusion { get; init; }
+        [Description("reciprocalRank or convex.")]
+        public string? FusionName { get; init; }
+
+        /// <summary>The method <see cref="FusionName"/> names (by name only: never a number or a list of flags); null for the configured one.</summary>
+        public FusionMethod? Fusion => DefinedNames.TryParse<FusionMethod>(FusionName, out var fusion) ? fusion : null;
+
+        /// <summary>The modes <see cref="Modes"/> lists, each by name.</summary>
+        public IReadOnlyList<SearchMode> SearchModes =>
+            [.. Modes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(m => DefinedNames.TryParse<SearchMode>(m, out var mode) ? mode : SearchMode.Hybrid)];
 
         [CommandOption("--modes <MODES>")]
         [Description("Comma-separated search modes to run. Default: hybrid,keyword,dense.")]
@@ -76,7 +84,11 @@ internal sealed class SciFactCommand : AsyncCommand<SciFactCommand.Settings>
         public int? Limit { get; init; }
 
         public override ValidationResult Validate() =>
-            Split is "test" or "train" ? ValidationResult.Success() : ValidationResult.Error("--split is test or train");
+            Split is not ("test" or "train") ? ValidationResult.Error("--split is test or train")
+            : FusionName is not null && Fusion is null ? ValidationResult.Error($"--fusion must be one of {DefinedNames.List<FusionMethod>()}, not {UntrustedText.Quote(FusionName, 32)}.")
+            : Modes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is var modes && (modes.Length == 0 || !modes.All(m => DefinedNames.TryParse<SearchMode>(m, out _)))
+                ? ValidationResult.Error($"--modes is a comma-separated list of {DefinedNames.List<SearchMode>()}, not {UntrustedText.Quote(Modes, 64)}.")
+            : ValidationResult.Success();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -107,7 +119,7 @@ internal sealed class SciFactCommand : AsyncCommand<SciFactCommand.Settings>
         var retriever = services.GetRequiredService<IRetriever>();
         var queries = claims.Select(c => new EvalQuery(c.Id, c.Text, c.Relevant)).ToList();
         var rows = new List<EvalScores>();
-        foreach (var mode in settings.Modes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(m => Enum.Parse<SearchMode>(m, ignoreCase: true)))
+        foreach (var mode in settings.SearchModes)
         {
             // Chunks are ranked; a document counts once, at its best chunk, so ask for enough chunks to fill ten documents.
             SearchRequest Request(EvalQuery q) => new() { Query = q.Text, Index = Index, Top = 40, Mode = mode };

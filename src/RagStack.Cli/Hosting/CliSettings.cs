@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using RagStack.Cli.Arguments;
 using RagStack.Onnx;
 using Spectre.Console.Cli;
 
@@ -25,6 +26,7 @@ internal class IndexSettings : CliSettings
     [CommandOption("-i|--index <NAME>")]
     [Description("Index (collection) to use. Default: default.")]
     [DefaultValue("default")]
+    [IndexName]
     public string Index { get; init; } = "default";
 
     [CommandOption("--tenant <TENANT>", IsHidden = true)]

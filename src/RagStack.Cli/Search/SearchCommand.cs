@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using RagStack.Cli.Hosting;
+using RagStack.Input;
 using RagStack.Onnx;
 using RagStack.Retrieval;
 using Spectre.Console;
@@ -24,9 +25,12 @@ internal sealed class SearchCommand : AsyncCommand<SearchCommand.Settings>
         public int Top { get; init; } = 5;
 
         [CommandOption("--mode <MODE>")]
-        [Description("Hybrid (default), Dense or Keyword.")]
-        [DefaultValue(SearchMode.Hybrid)]
-        public SearchMode Mode { get; init; } = SearchMode.Hybrid;
+        [Description("hybrid (default), dense or keyword.")]
+        [DefaultValue("hybrid")]
+        public string ModeName { get; init; } = "hybrid";
+
+        /// <summary>The mode <see cref="ModeName"/> names; read by its names only, never as a number or a list of flags.</summary>
+        public SearchMode Mode => DefinedNames.TryParse<SearchMode>(ModeName, out var mode) ? mode : SearchMode.Hybrid;
 
         [CommandOption("-t|--tag <TAG>")]
         [Description("Only chunks of documents with one of these tags (repeatable).")]
@@ -39,6 +43,7 @@ internal sealed class SearchCommand : AsyncCommand<SearchCommand.Settings>
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Query) ? ValidationResult.Error("The query is empty.")
             : Top is < 1 or > 1000 ? ValidationResult.Error("--top must be between 1 and 1000.")
+            : !DefinedNames.TryParse<SearchMode>(ModeName, out _) ? ValidationResult.Error($"--mode must be one of {DefinedNames.List<SearchMode>()}, not {UntrustedText.Quote(ModeName, 32)}.")
             : ValidationResult.Success();
     }
 

@@ -3,6 +3,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using RagStack.Documents;
 using Microsoft.Extensions.Options;
 using RagStack.Domains;
 using RagStack.Embeddings;
@@ -91,9 +92,10 @@ internal sealed partial class Answerer : IAnswerer
             throw new ArgumentOutOfRangeException(nameof(request), request.MaxOutputTokens, "MaxOutputTokens must be at least 1.");
         }
 
-        if (request.Index is { } index && string.IsNullOrWhiteSpace(index))
+        if (request.Index is { } index && IndexName.Problem(index) is { } problem)
         {
-            throw new ArgumentException("The index name is empty.", nameof(request));
+            // Checked before anything logs or traces the name: a line break in it could forge a log line.
+            throw new ArgumentException($"The index {problem}.", nameof(request));
         }
 
         if (request.Adapter is { } adapter && string.IsNullOrWhiteSpace(adapter))

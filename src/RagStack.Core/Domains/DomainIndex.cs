@@ -9,9 +9,16 @@ public static class DomainIndex
     /// <summary>The index of a request that names neither an index nor a domain.</summary>
     public const string Default = "default";
 
+    /// <summary>
+    /// The index a request reads. A named domain must exist even when the request names its own index too, as answering
+    /// requires: a misspelt domain is reported, never silently ignored.
+    /// </summary>
     /// <exception cref="UnknownDomainException">The domain is not configured.</exception>
-    public static string Resolve(string? index, string? domain, DomainsOptions domains) =>
-        index ?? Of(Find(domain, domains));
+    public static string Resolve(string? index, string? domain, DomainsOptions domains)
+    {
+        var found = Find(domain, domains);
+        return index ?? Of(found);
+    }
 
     /// <summary>The configured domain <paramref name="domain"/> names (any case), with its configured spelling; null for no domain.</summary>
     /// <exception cref="UnknownDomainException">The domain is not configured.</exception>

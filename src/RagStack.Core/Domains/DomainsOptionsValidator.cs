@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using RagStack.Documents;
 
 namespace RagStack.Domains;
 
@@ -40,6 +41,10 @@ internal sealed class DomainsOptionsValidator : IValidateOptions<DomainsOptions>
         if (settings.Index is { } index && string.IsNullOrWhiteSpace(index))
         {
             yield return $"{where}:Index is empty; remove it to use the index named '{domain}'.";
+        }
+        else if (settings.Index is { } named && IndexName.Problem(named) is { } problem)
+        {
+            yield return $"{where}:Index {problem}.";
         }
 
         if (settings.Adapter is { } adapter && string.IsNullOrWhiteSpace(adapter))

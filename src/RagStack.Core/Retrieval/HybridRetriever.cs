@@ -2,9 +2,11 @@ using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using RagStack.Chunks;
+using RagStack.Documents;
 using RagStack.Embeddings;
 using RagStack.Storage;
 using RagStack.Telemetry;
+using RagStack.Input;
 
 namespace RagStack.Retrieval;
 
@@ -34,6 +36,16 @@ internal sealed class HybridRetriever : IRetriever
         if (string.IsNullOrWhiteSpace(request.Query))
         {
             throw new ArgumentException("The query is empty.", nameof(request));
+        }
+
+        if (IndexName.Problem(request.Index) is { } problem)
+        {
+            throw new ArgumentException($"The index {problem}.", nameof(request));
+        }
+
+        if (!Enum.IsDefined(request.Mode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.Mode, $"The search mode must be one of {DefinedNames.List<SearchMode>()}.");
         }
 
         using var activity = RagStackTelemetry.ActivitySource.StartActivity("retrieve");

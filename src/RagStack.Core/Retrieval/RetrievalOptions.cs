@@ -1,3 +1,5 @@
+using RagStack.Input;
+
 namespace RagStack.Retrieval;
 
 /// <summary>How hybrid retrieval combines its dense and keyword rankings.</summary>

@@ -13,7 +13,7 @@ internal sealed class RetrievalOptionsValidator : IValidateOptions<RetrievalOpti
             .Require(options.DenseWeight >= 0, nameof(options.DenseWeight), options.DenseWeight, "it may not be negative")
             .Require(options.KeywordWeight >= 0, nameof(options.KeywordWeight), options.KeywordWeight, "it may not be negative")
             .Require(options.DenseWeight + options.KeywordWeight > 0, "at least one of DenseWeight and KeywordWeight must be positive.")
-            .Require(Enum.IsDefined(options.Fusion), nameof(options.Fusion), options.Fusion, $"it must be one of {string.Join(", ", Enum.GetNames<FusionMethod>())}")
+            .Require(Enum.IsDefined(options.Fusion), nameof(options.Fusion), options.Fusion, $"it must be one of {RagStack.Input.DefinedNames.List<FusionMethod>()}")
             .Require(options.FusionK >= 0, nameof(options.FusionK), options.FusionK, "it may not be negative")
             .Result;
     }

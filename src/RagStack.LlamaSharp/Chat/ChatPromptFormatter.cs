@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using LLama;
 using LLama.Native;
 using Microsoft.Extensions.AI;
@@ -15,7 +17,7 @@ namespace RagStack.LlamaSharp.Chat;
 /// "Assistant:". Base models have no role tokens to learn from, and a transcript is the shape most of their training text
 /// has; its stop sequence "\nUser:" ends the reply where the model would start writing the user's next turn.
 /// </remarks>
-internal sealed class ChatPromptFormatter
+internal sealed partial class ChatPromptFormatter
 {
     /// <summary>The stop sequences the plain-text transcript needs; none for a real template, which ends turns with a token.</summary>
     public static readonly IReadOnlyList<string> TranscriptStops = ["\nUser:", "\nSystem:"];
@@ -68,25 +70,58 @@ internal sealed class ChatPromptFormatter
     }
 
     /// <summary>The prompt text for <paramref name="messages"/>, ending where the assistant's reply begins.</summary>
-    public string Format(IEnumerable<ChatMessage> messages)
+    public string Format(IEnumerable<ChatMessage> messages) => string.Concat(FormatParts(messages).Select(p => p.Text));
+
+    /// <summary>
+    /// The prompt for <paramref name="messages"/> as the template's own text and the messages' text, each marked, so the
+    /// tokenizer can let only the template's markers become control tokens.
+    /// </summary>
+    /// <remarks>
+    /// The template is applied to placeholders (private-use characters no template alters), not to the messages: searching
+    /// the applied prompt for a message's text would mistake a message that is exactly a marker for the template's marker.
+    /// A placeholder keeps its message's surrounding whitespace, so a template that trims content trims it as it would the text.
+    /// </remarks>
+    public IReadOnlyList<PromptPart> FormatParts(IEnumerable<ChatMessage> messages)
     {
+        var list = messages.ToList();
         if (_templateName is null)
         {
-            return FormatTranscript(messages);
+            return FormatTranscript(list);
         }
 
         var template = _templateName.Length == 0 ? new LLamaTemplate(_model, name: null, strict: true) : new LLamaTemplate(_templateName);
         template.AddAssistant = true;
-        foreach (var message in messages)
+        for (var i = 0; i < list.Count; i++)
         {
-            template.Add(message.Role.Value, message.Text);
+            var text = list[i].Text;
+            var body = text.Trim();
+            var lead = text[..text.IndexOf(body, StringComparison.Ordinal)];
+            template.Add(list[i].Role.Value, lead + Placeholder(i) + text[(lead.Length + body.Length)..]);
         }
 
-        return Encoding.UTF8.GetString(template.Apply());
+        var applied = Encoding.UTF8.GetString(template.Apply());
+        var parts = new List<PromptPart>();
+        var start = 0;
+        foreach (Match placeholder in PlaceholderPattern().Matches(applied))
+        {
+            parts.Add(new PromptPart(applied[start..placeholder.Index], FromTemplate: true));
+            var message = int.Parse(placeholder.Groups[1].ValueSpan, CultureInfo.InvariantCulture);
+            parts.Add(new PromptPart(list[message].Text.Trim(), FromTemplate: false));
+            start = placeholder.Index + placeholder.Length;
+        }
+
+        parts.Add(new PromptPart(applied[start..], FromTemplate: true));
+        return [.. parts.Where(p => p.Text.Length > 0)];
     }
 
-    private static string FormatTranscript(IEnumerable<ChatMessage> messages)
+    private static string Placeholder(int message) => string.Create(CultureInfo.InvariantCulture, $"\uE000{message}\uE001");
+
+    [GeneratedRegex("\uE000([0-9]+)\uE001")]
+    private static partial Regex PlaceholderPattern();
+
+    private static List<PromptPart> FormatTranscript(List<ChatMessage> messages)
     {
+        // The transcript has no markers of its own: all of it is text.
         var text = new StringBuilder();
         foreach (var message in messages)
         {
@@ -97,6 +132,9 @@ internal sealed class ChatPromptFormatter
             text.Append(speaker).Append(": ").Append(message.Text.Trim()).Append("\n\n");
         }
 
-        return text.Append("Assistant:").ToString();
+        return [new PromptPart(text.Append("Assistant:").ToString(), FromTemplate: false)];
     }
 }
+
+/// <summary>A stretch of a prompt: the chat template's own text (its markers may be control tokens), or a message's text (never).</summary>
+internal sealed record PromptPart(string Text, bool FromTemplate);

@@ -35,7 +35,8 @@ internal sealed record BuiltInVocabulary(string[] Tokens, float[] Scores, int[] 
         "Hello", "hello",
     ];
 
-    public static BuiltInVocabulary Create()
+    /// <summary>The vocabulary, with <paramref name="controlTokens"/> (e.g. ChatML's markers) added as control tokens at its end.</summary>
+    public static BuiltInVocabulary Create(IReadOnlyList<string>? controlTokens = null)
     {
         var tokens = new List<string> { "<unk>", "<s>", "</s>" };
         var types = new List<int> { UnknownType, Control, Control };
@@ -71,6 +72,16 @@ internal sealed record BuiltInVocabulary(string[] Tokens, float[] Scores, int[] 
                 tokens.Add(piece);
                 types.Add(Normal);
                 scores.Add(-scores.Count);
+            }
+        }
+
+        foreach (var control in controlTokens ?? [])
+        {
+            if (seen.Add(control))
+            {
+                tokens.Add(control);
+                types.Add(Control);
+                scores.Add(0);
             }
         }
 

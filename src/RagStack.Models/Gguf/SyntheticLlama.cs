@@ -30,7 +30,7 @@ internal static class SyntheticLlama
             .SetMetadata("llama.rope.dimension_count", GgufValue.Of((uint)spec.HeadDimension))
             .SetMetadata("llama.attention.layer_norm_rms_epsilon", GgufValue.Of(1e-5f));
 
-        var vocabularySize = spec.VocabularyPath is null ? AddBuiltInVocabulary(writer) : CopyVocabulary(writer, spec.VocabularyPath);
+        var vocabularySize = spec.VocabularyPath is null ? AddBuiltInVocabulary(writer, spec.ControlTokens) : CopyVocabulary(writer, spec.VocabularyPath);
         writer.SetMetadata("llama.vocab_size", GgufValue.Of((uint)vocabularySize));
         if (spec.ChatTemplate is not null)
         {
@@ -81,9 +81,9 @@ internal static class SyntheticLlama
         return tokens.Count;
     }
 
-    private static int AddBuiltInVocabulary(GgufWriter writer)
+    private static int AddBuiltInVocabulary(GgufWriter writer, IReadOnlyList<string> controlTokens)
     {
-        var vocabulary = BuiltInVocabulary.Create();
+        var vocabulary = BuiltInVocabulary.Create(controlTokens);
         writer
             .SetMetadata("tokenizer.ggml.model", GgufValue.Of("llama"))
             .SetMetadata("tokenizer.ggml.tokens", GgufValue.Of(vocabulary.Tokens))

@@ -27,6 +27,12 @@ internal sealed record SyntheticLlamaSpec
     /// <summary>A GGUF file whose <c>tokenizer.*</c> metadata is copied (e.g. a vocab-only GGUF); null for a small built-in byte-level SentencePiece vocabulary.</summary>
     public string? VocabularyPath { get; init; }
 
+    /// <summary>
+    /// Control tokens added to the built-in vocabulary after its own, e.g. ChatML's <c>&lt;|im_start|&gt;</c> and
+    /// <c>&lt;|im_end|&gt;</c>; ignored with <see cref="VocabularyPath"/>, whose tokens are copied as they are.
+    /// </summary>
+    public IReadOnlyList<string> ControlTokens { get; init; } = [];
+
     /// <summary>Seed of the random weights; the same spec always gives the same file.</summary>
     public int Seed { get; init; } = 1;
 

@@ -22,7 +22,9 @@ internal sealed record ChatCompletionRequest
         }
         catch (JsonException e)
         {
-            return (null, OpenAiError.InvalidRequest($"The request body is not a valid chat completion request: {e.Message}", e.Path, "invalid_json"));
+            return (null, OpenAiError.InvalidRequest(
+                $"The request body is not a valid chat completion request: {JsonBodyProblem.Describe(e, typeof(ChatCompletionRequest), JsonNamingPolicy.SnakeCaseLower)}",
+                JsonBodyProblem.ParamOf(e), "invalid_json"));
         }
 
         return request is null

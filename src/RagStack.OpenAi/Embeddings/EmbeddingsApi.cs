@@ -45,7 +45,9 @@ internal static class EmbeddingsApi
         }
         catch (JsonException e)
         {
-            return OpenAiError.InvalidRequest($"The request body is not a valid embeddings request: {e.Message}", e.Path, "invalid_json");
+            return OpenAiError.InvalidRequest(
+                $"The request body is not a valid embeddings request: {JsonBodyProblem.Describe(e, typeof(EmbeddingRequest), JsonNamingPolicy.SnakeCaseLower)}",
+                JsonBodyProblem.ParamOf(e), "invalid_json");
         }
 
         var id = ModelIdOf(generator);
@@ -64,7 +66,7 @@ internal static class EmbeddingsApi
         catch (ArgumentException e)
         {
             // The generator names the input that does not fit its window.
-            return OpenAiError.InvalidRequest(e.Message, "input", "context_length_exceeded");
+            return OpenAiError.InvalidRequest(ArgumentMessages.Of(e), "input", "context_length_exceeded");
         }
 
         var base64 = string.Equals(request.EncodingFormat, "base64", StringComparison.Ordinal);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using RagStack.Input;
 
 namespace RagStack.OpenAi.Errors;
 
@@ -24,7 +25,8 @@ internal static class UnexpectedErrors
             catch (Exception e) when (e is not OperationCanceledException && !context.HttpContext.Response.HasStarted)
             {
                 var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UnexpectedErrors).FullName!);
-                OpenAiLog.UnexpectedError(logger, e, context.HttpContext.Request.Path);
+                // Quoted: a decoded path can hold a line break, which would start a forged log line.
+                OpenAiLog.UnexpectedError(logger, e, UntrustedText.Quote(context.HttpContext.Request.Path.Value, 200));
                 return OpenAiError.Result(
                     StatusCodes.Status500InternalServerError,
                     $"The server hit an unexpected error ({e.GetType().Name}) and could not answer; its log has the details. Try again, or report it if it persists.",

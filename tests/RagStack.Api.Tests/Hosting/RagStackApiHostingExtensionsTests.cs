@@ -49,7 +49,7 @@ public sealed class RagStackApiHostingExtensionsTests(ApiFixture api)
         using var response = await api.CreateClient().PostAsync("/api/search", content);
 
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        AssertProblem(response, body, 400, "as JSON");
+        AssertProblem(response, body, 400, "The request body is not valid JSON");
     }
 
     [Fact]

@@ -29,4 +29,8 @@ public sealed class DomainIndexTests
         var e = Assert.Throws<UnknownDomainException>(() => DomainIndex.Resolve(null, "medical", Domains));
         Assert.Contains("garden, Legal", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_unknown_domain_throws_even_when_the_request_names_an_index_as_answering_does() =>
+        Assert.Throws<UnknownDomainException>(() => DomainIndex.Resolve("other", "medical", Domains));
 }

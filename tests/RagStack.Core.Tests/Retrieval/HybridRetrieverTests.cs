@@ -97,4 +97,29 @@ public sealed class HybridRetrieverTests
 
         await Assert.ThrowsAsync<ArgumentException>(() => fixture.Retriever.SearchAsync(new SearchRequest { Query = "  " }));
     }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(-1)]
+    public async Task A_mode_that_is_no_defined_mode_is_refused_naming_the_modes(int mode)
+    {
+        await using var fixture = await CorpusAsync();
+
+        var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => fixture.Retriever.SearchAsync(new SearchRequest { Query = "LoRA", Mode = (SearchMode)mode }));
+
+        Assert.Contains("hybrid, dense, keyword", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("../x")]
+    [InlineData("docs\ncrit: forged")]
+    public async Task An_index_name_the_rule_refuses_is_refused_before_searching(string index)
+    {
+        await using var fixture = await CorpusAsync();
+
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => fixture.Retriever.SearchAsync(new SearchRequest { Query = "LoRA", Index = index }));
+
+        Assert.Contains("an index name is", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
+    }
 }

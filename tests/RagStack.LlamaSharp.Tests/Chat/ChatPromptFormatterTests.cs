@@ -9,7 +9,8 @@ namespace RagStack.LlamaSharp.Tests.Chat;
 /// <summary>Which chat template a model's prompts get: its own (from GGUF metadata), a named built-in, or the transcript.</summary>
 public sealed class ChatPromptFormatterTests(SyntheticModelFixture model) : IClassFixture<SyntheticModelFixture>
 {
-    private const string ChatMlJinja =
+    /// <summary>ChatML as a Jinja template, the form a GGUF file carries it in.</summary>
+    internal const string ChatMlJinja =
         "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
     private static readonly ChatMessage[] Conversation = [new(ChatRole.System, "Be brief."), new(ChatRole.User, "Hi")];

@@ -133,6 +133,33 @@ public sealed class ChatCompletionsWireFormatTests(ModelHostFixture host) : IDis
     }
 
     [Fact]
+    public async Task End_of_text_spelt_in_a_message_reaches_the_model_as_text()
+    {
+        // Each "</s>" would be one control token (the model's end of text) if it were parsed as one.
+        var perMarker = host.Direct.CountTokens("x</s>") - host.Direct.CountTokens("x");
+
+        var plain = await PromptTokensAsync("The cat sat.");
+        var marked = await PromptTokensAsync("The cat sat." + string.Concat(Enumerable.Repeat("</s>", 50)));
+
+        Assert.True(perMarker > 1, $"</s> is {perMarker} token(s) as text");
+        Assert.Equal(50 * perMarker, marked - plain);
+    }
+
+    private async Task<int> PromptTokensAsync(string content)
+    {
+        var request = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["model"] = "synthetic",
+            ["messages"] = new[] { new { role = "user", content } },
+            ["max_tokens"] = 1,
+        });
+        using var response = await PostAsync(request);
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("usage").GetProperty("prompt_tokens").GetInt32();
+    }
+
+    [Fact]
     public async Task A_client_that_disconnects_cancels_its_generation()
     {
         // A model big enough that 2,000 tokens take many seconds, served one request at a time: a generation that went on

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using RagStack.Cli.Arguments;
 using RagStack.Cli.Hosting;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -32,6 +33,7 @@ internal sealed class ApiBenchCommand : AsyncCommand<ApiBenchCommand.Settings>
 
         [CommandOption("-i|--index <NAME>")]
         [Description("The index to answer from. Default: the service's.")]
+        [IndexName]
         public string? Index { get; init; }
 
         [CommandOption("--max-tokens <N>")]
