@@ -21,7 +21,8 @@ internal static class CliServices
         Action<IngestionOptions>? ingestion = null,
         Action<RetrievalOptions>? retrieval = null,
         Action<EmbeddedStoreOptions>? store = null,
-        IChatClient? chatClient = null)
+        IChatClient? chatClient = null,
+        Action<AnsweringOptions>? answering = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
@@ -40,7 +41,11 @@ internal static class CliServices
         services.AddRagStack(
             ingestion,
             retrieval,
-            answering => answering.PromptsDirectory = PromptFolder.Find(),
+            options =>
+            {
+                options.PromptsDirectory = PromptFolder.Find();
+                answering?.Invoke(options);
+            },
             domains => CliConfiguration.BindDomains(configuration, domains));
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }

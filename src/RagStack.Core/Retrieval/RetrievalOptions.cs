@@ -7,6 +7,8 @@ public enum FusionMethod
     ReciprocalRank,
     /// <summary>Weighted sum of min–max scaled scores (<see cref="ConvexScoreFusion"/>).</summary>
     Convex,
+    /// <summary>Weighted sum of scores scaled by their spread, mean ± 3σ (<see cref="DistributionScoreFusion"/>).</summary>
+    DistributionBased,
 }
 
 /// <summary>Settings of hybrid retrieval, bound from <c>RagStack:Retrieval</c>.</summary>
@@ -26,6 +28,13 @@ public sealed class RetrievalOptions
 
     /// <summary>The rank offset k of reciprocal-rank fusion.</summary>
     public int FusionK { get; set; } = ReciprocalRankFusion.DefaultK;
+
+    /// <summary>
+    /// Scales the keyword weight per query by how much lexical evidence there is: the share of the query's words that the
+    /// best BM25 candidate holds. A question in the user's own words shares few words with its passage, so BM25 then
+    /// ranks by chance and its weight falls towards zero; a question that quotes the text keeps it.
+    /// </summary>
+    public bool AdaptiveKeywordWeight { get; set; }
 
     /// <summary>Throws when a setting is out of range.</summary>
     public void Validate()
