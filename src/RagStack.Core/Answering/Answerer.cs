@@ -258,7 +258,7 @@ internal sealed partial class Answerer : IAnswerer
 
     /// <summary>
     /// The sentences that answer, each cited, quoted from the best passages: every sentence of the distinct top passages is
-    /// embedded and ranked by cosine with the question; the best, and up to <see cref="AnsweringOptions.ExtractiveSentences"/>
+    /// embedded and ranked by its cosine with the question plus its passage's; the best, and up to <see cref="AnsweringOptions.ExtractiveSentences"/>
     /// within <see cref="AnsweringOptions.ExtractiveMargin"/> of it, are shown, best first, each highlighted in its passage.
     /// With <see cref="AnsweringOptions.ExtractiveSentences"/> 0 the passages are shown whole.
     /// </summary>
@@ -283,11 +283,14 @@ internal sealed partial class Answerer : IAnswerer
             };
         }
 
+        // A sentence is scored with its passage's own similarity added: a sentence of the passage retrieval trusts most wins
+        // over a look-alike in a weaker one.
         var vectors = await _embeddings.GenerateAsync(
             sentences.Select(s => passages[s.Passage].Chunk.Text.Substring(s.Start, s.Length)).ToList(),
             cancellationToken: cancellationToken);
+        var passageScores = passages.Select(p => Similarity(question, p.Chunk.Vector)).ToList();
         var ranked = sentences
-            .Select((s, i) => (Sentence: s, Score: (double)TensorPrimitives.CosineSimilarity(question.Span, vectors[i].Vector.Span)))
+            .Select((s, i) => (Sentence: s, Score: Similarity(question, vectors[i].Vector) + passageScores[s.Passage]))
             .OrderByDescending(s => s.Score)
             .ThenBy(s => s.Sentence.Passage)
             .ThenBy(s => s.Sentence.Start)
@@ -349,6 +352,9 @@ internal sealed partial class Answerer : IAnswerer
 
         return passages;
     }
+
+    private static double Similarity(ReadOnlyMemory<float> question, ReadOnlyMemory<float> vector) =>
+        vector.Length == question.Length && !vector.IsEmpty ? TensorPrimitives.CosineSimilarity(question.Span, vector.Span) : 0;
 
     /// <summary>A heading repeated at the top of a chunk, or a fragment of one or two words, answers nothing.</summary>
     private static bool IsProse(Chunks.ChunkRecord chunk, string sentence) =>
