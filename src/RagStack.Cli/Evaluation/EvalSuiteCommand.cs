@@ -63,6 +63,10 @@ internal sealed class EvalSuiteCommand : AsyncCommand<EvalSuiteCommand.Settings>
         [Description("Override: scale the keyword weight by the query's lexical evidence (true/false).")]
         public bool? Adaptive { get; init; }
 
+        [CommandOption("--adaptive-exponent <P>")]
+        [Description("Override: the power the lexical evidence is raised to (see RetrievalOptions.AdaptiveExponent).")]
+        public double? AdaptiveExponent { get; init; }
+
         [CommandOption("--pack-tokens <N>")]
         [Description("Override: the chunker's packing budget (see ChunkingOptions.PackTokens).")]
         public int? PackTokens { get; init; }
@@ -107,7 +111,7 @@ internal sealed class EvalSuiteCommand : AsyncCommand<EvalSuiteCommand.Settings>
 
         var defaults = new IngestionOptions().Chunking.PackTokens;
         configurations.Add(new Configuration(
-            settings.Fusion is null && settings.DenseWeight is null && settings.KeywordWeight is null && settings.Adaptive is null && settings.PackTokens is null ? "new default" : "new, overridden",
+            settings.Fusion is null && settings.DenseWeight is null && settings.KeywordWeight is null && settings.Adaptive is null && settings.AdaptiveExponent is null && settings.PackTokens is null ? "new default" : "new, overridden",
             i => i.Chunking.PackTokens = settings.PackTokens ?? i.Chunking.PackTokens,
             r =>
             {
@@ -115,6 +119,7 @@ internal sealed class EvalSuiteCommand : AsyncCommand<EvalSuiteCommand.Settings>
                 r.DenseWeight = settings.DenseWeight ?? r.DenseWeight;
                 r.KeywordWeight = settings.KeywordWeight ?? r.KeywordWeight;
                 r.AdaptiveKeywordWeight = settings.Adaptive ?? r.AdaptiveKeywordWeight;
+                r.AdaptiveExponent = settings.AdaptiveExponent ?? r.AdaptiveExponent;
             },
             a => a.ExtractiveSentences = settings.ExtractiveSentences ?? a.ExtractiveSentences,
             settings.PackTokens ?? defaults));
