@@ -64,6 +64,7 @@ app.Configure(config =>
         eval.SetDescription("Measure retrieval quality: on a question file (--questions), or on BEIR SciFact (scifact).");
         eval.SetDefaultCommand<EvalQuestionsCommand>();
         eval.AddCommand<SciFactCommand>("scifact").WithDescription("nDCG@10 on BEIR SciFact beside published figures.");
+        eval.AddCommand<EvalSuiteCommand>("suite").WithDescription("The paraphrase set, genai-engineering and SciFact side by side, previous defaults beside current ones.");
     });
     config.AddBranch("bench", bench =>
     {

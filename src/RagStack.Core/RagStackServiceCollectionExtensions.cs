@@ -10,6 +10,7 @@ using RagStack.Extraction;
 using RagStack.Ingestion;
 using RagStack.Ingestion.Extraction;
 using RagStack.Retrieval;
+using RagStack.Storage;
 
 namespace RagStack;
 
@@ -52,6 +53,7 @@ public static class RagStackServiceCollectionExtensions
         // The chat client is looked up, not required: a host without a generator model still answers, extractively.
         services.TryAddSingleton<IAnswerer>(sp => new Answerer(
             sp.GetRequiredService<IRetriever>(),
+            sp.GetRequiredService<IChunkStore>(),
             sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
             sp.GetService<IChatClient>(),
             sp.GetRequiredService<IOptions<AnsweringOptions>>(),

@@ -1,6 +1,6 @@
 using RagStack.Corpora.CorpusBuilder;
 
-// Builds every sources/<name>.pdf.txt and sources/<name>.docx.txt of a corpus into <corpus>/<name>.pdf / .docx,
+// Builds every sources/<name>.<pdf|docx|md|html|txt>.txt of a corpus into <corpus>/<name>.<pdf|docx|md|html|txt>,
 // then (with --verify) checks questions.jsonl against the documents.
 if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal))
 {
@@ -24,13 +24,20 @@ if (build)
     {
         var name = Path.GetFileNameWithoutExtension(source);
         var extension = Path.GetExtension(name).ToLowerInvariant();
-        if (extension is not (".pdf" or ".docx"))
+        if (extension is not (".pdf" or ".docx" or ".md" or ".html" or ".txt"))
         {
             continue;
         }
 
         var document = SourceDocument.Parse(File.ReadAllText(source));
-        var bytes = extension == ".pdf" ? PdfRenderer.Render(document) : DocxRenderer.Render(document);
+        var bytes = extension switch
+        {
+            ".pdf" => PdfRenderer.Render(document),
+            ".docx" => DocxRenderer.Render(document),
+            ".md" => System.Text.Encoding.UTF8.GetBytes(TextFormatRenderer.Markdown(document)),
+            ".html" => System.Text.Encoding.UTF8.GetBytes(TextFormatRenderer.Html(document)),
+            _ => System.Text.Encoding.UTF8.GetBytes(TextFormatRenderer.PlainText(document)),
+        };
         File.WriteAllBytes(Path.Combine(corpus, name), bytes);
         Console.WriteLine($"wrote {name} ({bytes.Length:N0} bytes)");
     }

@@ -14,7 +14,17 @@ public enum AnswerKind
 }
 
 /// <summary>A source an answer cites: its number as written in the answer (<c>[n]</c>), where it comes from, and the cited text.</summary>
-public sealed record AnswerSource(int Number, Citation Citation, string Snippet);
+public sealed record AnswerSource(int Number, Citation Citation, string Snippet)
+{
+    /// <summary>
+    /// The parts of <see cref="Snippet"/> the answer quotes (an extractive answer's sentences), as character spans of the
+    /// snippet; the snippet is then the passage verbatim, so <c>Citation.Start + span.Start</c> is the document offset.
+    /// </summary>
+    public IReadOnlyList<AnswerHighlight> Highlights { get; init; } = [];
+}
+
+/// <summary>A quoted part of a source's snippet: its first character and its length.</summary>
+public sealed record AnswerHighlight(int Start, int Length);
 
 /// <summary>Tokens a generated answer used; null counts were not reported by the generator nor counted.</summary>
 public sealed record AnswerUsage(int? PromptTokens, int? OutputTokens, int ContextLength);

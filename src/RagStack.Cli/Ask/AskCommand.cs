@@ -289,6 +289,7 @@ internal sealed class AskCommand : AsyncCommand<AskCommand.Settings>
             start = s.Citation.Start,
             end = s.Citation.End,
             snippet = s.Snippet,
+            highlights = s.Highlights.Select(h => new { start = h.Start, length = h.Length }),
         }),
         relevance = answer.Relevance,
         notice = answer.Notice,

@@ -77,7 +77,8 @@ internal sealed class EvalQuestionsCommand : AsyncCommand<EvalQuestionsCommand.S
 
     private static string F(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
 
-    private static List<QuestionLine> Load(string path)
+    /// <summary>Reads a question file; a line without question or document fails with its file and line number.</summary>
+    internal static List<QuestionLine> Load(string path)
     {
         var questions = new List<QuestionLine>();
         var lineNumber = 0;
@@ -102,9 +103,13 @@ internal sealed class EvalQuestionsCommand : AsyncCommand<EvalQuestionsCommand.S
         return questions;
     }
 
-    private sealed record QuestionLine(
+    /// <summary>One line of a question file; section, answer and split are optional.</summary>
+    internal sealed record QuestionLine(
         [property: JsonPropertyName("id")] string? Id,
         [property: JsonPropertyName("question")] string Question,
         [property: JsonPropertyName("document")] string Document,
-        [property: JsonPropertyName("page")] int? Page);
+        [property: JsonPropertyName("page")] int? Page,
+        [property: JsonPropertyName("section")] string? Section = null,
+        [property: JsonPropertyName("answer")] string? Answer = null,
+        [property: JsonPropertyName("split")] string? Split = null);
 }

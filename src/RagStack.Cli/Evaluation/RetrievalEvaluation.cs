@@ -7,7 +7,7 @@ namespace RagStack.Cli.Evaluation;
 internal sealed record EvalQuery(string Id, string Text, IReadOnlySet<string> Relevant);
 
 /// <summary>Averages of the ranking metrics over a query set, for one search mode.</summary>
-internal sealed record EvalScores(string System, int Queries, double RecallAt5, double RecallAt10, double Mrr, double NdcgAt10, double MedianMs);
+internal sealed record EvalScores(string System, int Queries, double RecallAt1, double RecallAt5, double RecallAt10, double Mrr, double NdcgAt10, double MedianMs);
 
 /// <summary>
 /// Runs queries through a retriever and scores the ranked items. Results are chunks; <c>itemOf</c> maps a chunk to the
@@ -24,7 +24,7 @@ internal static class RetrievalEvaluation
         IProgress<int>? progress,
         CancellationToken cancellationToken)
     {
-        double recall5 = 0, recall10 = 0, mrr = 0, ndcg = 0;
+        double recall1 = 0, recall5 = 0, recall10 = 0, mrr = 0, ndcg = 0;
         var times = new List<double>(queries.Count);
         foreach (var query in queries)
         {
@@ -32,6 +32,7 @@ internal static class RetrievalEvaluation
             var results = await retriever.SearchAsync(request(query), cancellationToken);
             times.Add(TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
             var ranked = results.Select(r => itemOf(query, r)).Distinct(StringComparer.Ordinal).ToList();
+            recall1 += RetrievalMetrics.RecallAt(ranked, query.Relevant, 1);
             recall5 += RetrievalMetrics.RecallAt(ranked, query.Relevant, 5);
             recall10 += RetrievalMetrics.RecallAt(ranked, query.Relevant, 10);
             mrr += RetrievalMetrics.ReciprocalRank(ranked, query.Relevant, 10);
@@ -41,6 +42,6 @@ internal static class RetrievalEvaluation
 
         var n = Math.Max(1, queries.Count);
         times.Sort();
-        return new EvalScores(system, queries.Count, recall5 / n, recall10 / n, mrr / n, ndcg / n, times.Count == 0 ? 0 : times[times.Count / 2]);
+        return new EvalScores(system, queries.Count, recall1 / n, recall5 / n, recall10 / n, mrr / n, ndcg / n, times.Count == 0 ? 0 : times[times.Count / 2]);
     }
 }

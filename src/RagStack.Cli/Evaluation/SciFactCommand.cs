@@ -66,6 +66,10 @@ internal sealed class SciFactCommand : AsyncCommand<SciFactCommand.Settings>
         [CommandOption("--fusion-k <K>")]
         public int? FusionK { get; init; }
 
+        [CommandOption("--adaptive-exponent <P>")]
+        [Description("The power the lexical evidence is raised to before it scales the keyword weight; 0 turns adaptation off.")]
+        public double? AdaptiveExponent { get; init; }
+
         [CommandOption("--candidates <N>")]
         public int? Candidates { get; init; }
 
@@ -107,6 +111,7 @@ internal sealed class SciFactCommand : AsyncCommand<SciFactCommand.Settings>
                 retrieval.FusionK = settings.FusionK ?? retrieval.FusionK;
                 retrieval.Fusion = settings.Fusion ?? retrieval.Fusion;
                 retrieval.Candidates = settings.Candidates ?? retrieval.Candidates;
+                retrieval.AdaptiveExponent = settings.AdaptiveExponent ?? retrieval.AdaptiveExponent;
             },
             store =>
             {

@@ -1,3 +1,4 @@
+using RagStack.Answering;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -26,7 +27,8 @@ internal static class CliServices
         Action<EmbeddedStoreOptions>? store = null,
         IChatClient? chatClient = null,
         string? modelPath = null,
-        string? fallbackModelPath = null)
+        string? fallbackModelPath = null,
+        Action<AnsweringOptions>? answering = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
@@ -41,6 +43,11 @@ internal static class CliServices
         if (retrieval is not null)
         {
             services.Configure(retrieval);
+        }
+
+        if (answering is not null)
+        {
+            services.Configure(answering);
         }
 
         if (chatClient is not null)

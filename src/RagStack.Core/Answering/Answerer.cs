@@ -8,7 +8,9 @@ using Microsoft.Extensions.Options;
 using RagStack.Domains;
 using RagStack.Embeddings;
 using RagStack.Generation;
+using RagStack.Ingestion.Partitioning;
 using RagStack.Retrieval;
+using RagStack.Storage;
 using RagStack.Telemetry;
 
 namespace RagStack.Answering;
@@ -16,7 +18,7 @@ namespace RagStack.Answering;
 /// <summary>
 /// The ask path: retrieve, check that something relevant was found, pack the best chunks into the generator's window,
 /// stream the answer with its citations resolved. A request's domain chooses the index, the adapter the generator answers
-/// with and instructions for the prompt. Without a chat client the answer is extractive: the best passages, cited.
+/// with and instructions for the prompt. Without a chat client the answer is extractive: the sentences that answer, cited.
 /// </summary>
 internal sealed partial class Answerer : IAnswerer
 {
@@ -26,6 +28,7 @@ internal sealed partial class Answerer : IAnswerer
     private const int ExtractiveLength = 2_000;
 
     private readonly IRetriever _retriever;
+    private readonly IChunkStore _store;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddings;
     private readonly IChatClient? _chatClient;
     private readonly AnsweringOptions _options;
@@ -36,6 +39,7 @@ internal sealed partial class Answerer : IAnswerer
 
     public Answerer(
         IRetriever retriever,
+        IChunkStore store,
         IEmbeddingGenerator<string, Embedding<float>> embeddings,
         IChatClient? chatClient,
         IOptions<AnsweringOptions> options,
@@ -44,6 +48,7 @@ internal sealed partial class Answerer : IAnswerer
         ILogger<Answerer> logger)
     {
         _retriever = retriever;
+        _store = store;
         _embeddings = embeddings;
         _chatClient = chatClient;
         _options = options.Value;
@@ -160,7 +165,7 @@ internal sealed partial class Answerer : IAnswerer
         if (_chatClient is null)
         {
             // An extractive answer quotes the domain's index; adapters only change how a generator writes.
-            var answer = Extractive(results, relevance, retrieval, started) with { Index = route.Index, Domain = route.Domain };
+            var answer = await ExtractiveAsync(vector, results, relevance, retrieval, started, cancellationToken) with { Index = route.Index, Domain = route.Domain };
             yield return new AnswerUpdate { Text = answer.Text };
             yield return Completed(activity, answer);
             yield break;
@@ -168,7 +173,9 @@ internal sealed partial class Answerer : IAnswerer
 
         var counter = _chatClient.GetService(typeof(IChatTokenCounter)) as IChatTokenCounter
             ?? new EstimatingChatTokenCounter(_options.ContextLength);
-        var packed = _packer.Pack(request.Question, request.History, results, counter, request.MaxOutputTokens ?? _options.MaxOutputTokens, route.SystemPrompt);
+        // Small units were matched; the generator reads them with their neighbours, which the packer stitches into one source.
+        var context = await ContextNeighbours.AddAsync(_store, request.Tenant, route.Index, results, _options.ContextNeighbours, cancellationToken);
+        var packed = _packer.Pack(request.Question, request.History, context, counter, request.MaxOutputTokens ?? _options.MaxOutputTokens, route.SystemPrompt);
         if (packed.Sources.Count == 0)
         {
             throw new ContextWindowExceededException(
@@ -251,10 +258,80 @@ internal sealed partial class Answerer : IAnswerer
     }
 
     /// <summary>
-    /// The best passages, each cited. Each is one retrieved chunk, shown whole, so its citation's page and section are its
-    /// own; a chunk overlapping one already shown, or repeating its text, is skipped.
+    /// The sentences that answer, each cited, quoted from the best passages: every sentence of the distinct top passages is
+    /// embedded and ranked by its cosine with the question plus its passage's; the best, and up to <see cref="AnsweringOptions.ExtractiveSentences"/>
+    /// within <see cref="AnsweringOptions.ExtractiveMargin"/> of it, are shown, best first, each highlighted in its passage.
+    /// With <see cref="AnsweringOptions.ExtractiveSentences"/> 0 the passages are shown whole.
     /// </summary>
-    private Answer Extractive(IReadOnlyList<SearchResult> results, double? relevance, TimeSpan retrieval, long started)
+    private async Task<Answer> ExtractiveAsync(ReadOnlyMemory<float> question, IReadOnlyList<SearchResult> results, double? relevance, TimeSpan retrieval, long started, CancellationToken cancellationToken)
+    {
+        var passages = DistinctPassages(results);
+        var sentences = _options.ExtractiveSentences == 0 ? [] : passages
+            .SelectMany((p, i) => Sentences.Spans(p.Chunk.Text)
+                .Where(s => IsProse(p.Chunk, p.Chunk.Text.Substring(s.Start, s.Length)))
+                .Select(s => (Passage: i, s.Start, s.Length)))
+            .ToList();
+        if (sentences.Count == 0)
+        {
+            return new Answer
+            {
+                Text = string.Join("\n\n", passages.Select((p, i) => $"[{i + 1}] {Snippet(p.Chunk.Text, ExtractiveLength)}")),
+                Sources = passages.Select((p, i) => new AnswerSource(i + 1, p.Citation, Snippet(p.Chunk.Text, SnippetLength))).ToList(),
+                Kind = AnswerKind.Extractive,
+                Relevance = relevance,
+                Notice = _options.ExtractiveNotice,
+                Timings = new AnswerTimings(retrieval, null, _time.GetElapsedTime(started)),
+            };
+        }
+
+        // A sentence is scored with its passage's own similarity added: a sentence of the passage retrieval trusts most wins
+        // over a look-alike in a weaker one.
+        var vectors = await _embeddings.GenerateAsync(
+            sentences.Select(s => passages[s.Passage].Chunk.Text.Substring(s.Start, s.Length)).ToList(),
+            cancellationToken: cancellationToken);
+        var passageScores = passages.Select(p => Similarity(question, p.Chunk.Vector)).ToList();
+        var ranked = sentences
+            .Select((s, i) => (Sentence: s, Score: Similarity(question, vectors[i].Vector) + passageScores[s.Passage]))
+            .OrderByDescending(s => s.Score)
+            .ThenBy(s => s.Sentence.Passage)
+            .ThenBy(s => s.Sentence.Start)
+            .ToList();
+        var best = ranked[0].Score;
+        var chosen = ranked.Take(_options.ExtractiveSentences).Where(s => s.Score >= best - _options.ExtractiveMargin).ToList();
+
+        // Sources are numbered in the order the answer first cites them; a passage's highlights are in text order.
+        var numbers = new Dictionary<int, int>();
+        var lines = new List<string>();
+        foreach (var (sentence, _) in chosen)
+        {
+            if (!numbers.TryGetValue(sentence.Passage, out var number))
+            {
+                number = numbers.Count + 1;
+                numbers[sentence.Passage] = number;
+            }
+
+            lines.Add($"{passages[sentence.Passage].Chunk.Text.Substring(sentence.Start, sentence.Length)} [{number}]");
+        }
+
+        var sources = numbers.Select(n =>
+        {
+            var passage = passages[n.Key];
+            var highlights = chosen.Where(c => c.Sentence.Passage == n.Key).Select(c => new AnswerHighlight(c.Sentence.Start, c.Sentence.Length)).OrderBy(h => h.Start).ToList();
+            return new AnswerSource(n.Value, passage.Citation, passage.Chunk.Text) { Highlights = highlights };
+        }).ToList();
+        return new Answer
+        {
+            Text = string.Join("\n", lines),
+            Sources = sources,
+            Kind = AnswerKind.Extractive,
+            Relevance = relevance,
+            Notice = _options.ExtractiveNotice,
+            Timings = new AnswerTimings(retrieval, null, _time.GetElapsedTime(started)),
+        };
+    }
+
+    /// <summary>The best passages, skipping a chunk that overlaps one already taken or repeats its text.</summary>
+    private List<SearchResult> DistinctPassages(IReadOnlyList<SearchResult> results)
     {
         var passages = new List<SearchResult>();
         foreach (var result in results)
@@ -274,17 +351,16 @@ internal sealed partial class Answerer : IAnswerer
             }
         }
 
-        var text = string.Join("\n\n", passages.Select((p, i) => $"[{i + 1}] {Snippet(p.Chunk.Text, ExtractiveLength)}"));
-        return new Answer
-        {
-            Text = text,
-            Sources = passages.Select((p, i) => new AnswerSource(i + 1, p.Citation, Snippet(p.Chunk.Text, SnippetLength))).ToList(),
-            Kind = AnswerKind.Extractive,
-            Relevance = relevance,
-            Notice = _options.ExtractiveNotice,
-            Timings = new AnswerTimings(retrieval, null, _time.GetElapsedTime(started)),
-        };
+        return passages;
     }
+
+    private static double Similarity(ReadOnlyMemory<float> question, ReadOnlyMemory<float> vector) =>
+        vector.Length == question.Length && !vector.IsEmpty ? TensorPrimitives.CosineSimilarity(question.Span, vector.Span) : 0;
+
+    /// <summary>A heading repeated at the top of a chunk, or a fragment of one or two words, answers nothing.</summary>
+    private static bool IsProse(Chunks.ChunkRecord chunk, string sentence) =>
+        !chunk.SectionPath.Contains(sentence.Trim(), StringComparer.Ordinal)
+        && sentence.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length >= 3;
 
     private static AnswerUpdate Completed(Activity? activity, Answer answer)
     {

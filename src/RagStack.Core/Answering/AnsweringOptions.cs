@@ -33,8 +33,23 @@ public sealed class AnsweringOptions
     /// </summary>
     public int MinOutputTokens { get; set; } = 64;
 
-    /// <summary>How many passages an extractive answer (no generator configured) quotes.</summary>
+    /// <summary>
+    /// How many neighbouring chunks on each side of a retrieved one, in the same section and on the same page, a generator
+    /// is handed with it: retrieval matches small units, the answer reads their context. 0 hands over the matches alone.
+    /// </summary>
+    public int ContextNeighbours { get; set; } = 1;
+
+    /// <summary>How many of the best passages an extractive answer (no generator configured) chooses its sentences from.</summary>
     public int ExtractivePassages { get; set; } = 3;
+
+    /// <summary>
+    /// The most sentences an extractive answer shows, ranked by the embedding model against the question; 0 shows the
+    /// passages whole instead.
+    /// </summary>
+    public int ExtractiveSentences { get; set; } = 3;
+
+    /// <summary>A sentence after the best one is shown only if its cosine with the question is within this of the best.</summary>
+    public double ExtractiveMargin { get; set; } = 0.05;
 
     /// <summary>
     /// A folder holding <c>answer/skprompt.txt</c> and <c>answer/config.json</c> to use instead of the copy embedded in

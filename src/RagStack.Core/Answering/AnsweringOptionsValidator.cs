@@ -15,6 +15,9 @@ internal sealed class AnsweringOptionsValidator : IValidateOptions<AnsweringOpti
             .Require(options.MaxOutputTokens >= options.MinOutputTokens, nameof(options.MaxOutputTokens), options.MaxOutputTokens, $"it must be at least MinOutputTokens ({options.MinOutputTokens})")
             .Require(options.MaxOutputTokens < options.ContextLength, nameof(options.MaxOutputTokens), options.MaxOutputTokens, $"it must be less than ContextLength ({options.ContextLength})")
             .Require(options.ExtractivePassages >= 1, nameof(options.ExtractivePassages), options.ExtractivePassages, "it must be at least 1")
+            .Require(options.ContextNeighbours >= 0, nameof(options.ContextNeighbours), options.ContextNeighbours, "it may not be negative")
+            .Require(options.ExtractiveSentences >= 0, nameof(options.ExtractiveSentences), options.ExtractiveSentences, "it must be 0 (whole passages) or more")
+            .Require(options.ExtractiveMargin >= 0, nameof(options.ExtractiveMargin), options.ExtractiveMargin, "it may not be negative")
             .Require(options.PromptsDirectory is null || Directory.Exists(options.PromptsDirectory), nameof(options.PromptsDirectory), options.PromptsDirectory, "it names no folder; give a folder holding answer/skprompt.txt, or leave it out for the built-in prompts")
             .Result;
     }

@@ -178,7 +178,9 @@ internal sealed class ContextPacker
             }
             else
             {
-                text = first.Text + (second.Start == first.End ? "" : "\n") + second.Text;
+                // Only white space lies between neighbours; line breaks of the gap's length keep the text as long as its span,
+                // so a third neighbour can still be stitched on.
+                text = first.Text + new string('\n', second.Start - first.End) + second.Text;
             }
 
             return new SourceGroup(DocumentId, DocumentName, first.Start, Math.Max(first.End, second.End), first.Page ?? second.Page, first.Section, text, [.. ChunkIds, .. other.ChunkIds], Tokens);

@@ -14,6 +14,7 @@ internal sealed class IngestionOptionsValidator : IValidateOptions<IngestionOpti
             .Require(options.EmbeddingBatchSize >= 1, nameof(options.EmbeddingBatchSize), options.EmbeddingBatchSize, "it must be at least 1")
             .Require(chunking.MaxTokens >= 16, "Chunking:MaxTokens", chunking.MaxTokens, "a chunk needs a budget of at least 16 tokens")
             .Require(chunking.OverlapTokens >= 0 && chunking.OverlapTokens < chunking.MaxTokens / 2, "Chunking:OverlapTokens", chunking.OverlapTokens, $"it must be between 0 and half of Chunking:MaxTokens ({chunking.MaxTokens})")
+            .Require(chunking.PackTokens >= 1, "Chunking:PackTokens", chunking.PackTokens, "the packing budget must be at least 1 token")
             .Require(chunking.HeaderTokens >= 0, "Chunking:HeaderTokens", chunking.HeaderTokens, "it may not be negative")
             .Require(extraction.MaxBytes >= 1, "Extraction:MaxBytes", extraction.MaxBytes, "it must be at least 1")
             .Require(extraction.MaxDecompressedBytes >= 1, "Extraction:MaxDecompressedBytes", extraction.MaxDecompressedBytes, "it must be at least 1")

@@ -12,7 +12,7 @@ namespace RagStack.Retrieval;
 
 /// <summary>
 /// Retrieves chunks by dense similarity and BM25 at once, inside the store's filters, and fuses the two rankings by
-/// weighted reciprocal rank.
+/// the method <see cref="RetrievalOptions.Fusion"/> names.
 /// </summary>
 internal sealed class HybridRetriever : IRetriever
 {
@@ -91,10 +91,16 @@ internal sealed class HybridRetriever : IRetriever
                 var dense = Task.Run(() => _store.VectorSearchAsync(vector, filter, candidates, cancellationToken), cancellationToken);
                 var keyword = Task.Run(() => _store.KeywordSearchAsync(request.Query, filter, candidates, cancellationToken), cancellationToken);
                 IReadOnlyList<IReadOnlyList<ScoredChunk>> rankings = [await dense, await keyword];
-                double[] weights = [_options.DenseWeight, _options.KeywordWeight];
-                ranked = _options.Fusion == FusionMethod.Convex
-                    ? ConvexScoreFusion.Fuse(rankings, weights, request.Top)
-                    : ReciprocalRankFusion.Fuse(rankings, weights, request.Top, _options.FusionK);
+                var keywordWeight = _options.AdaptiveKeywordWeight
+                    ? _options.KeywordWeight * Math.Pow(LexicalEvidence.Of(request.Query, rankings[1]), _options.AdaptiveExponent)
+                    : _options.KeywordWeight;
+                double[] weights = [_options.DenseWeight, keywordWeight];
+                ranked = _options.Fusion switch
+                {
+                    FusionMethod.Convex => ConvexScoreFusion.Fuse(rankings, weights, request.Top),
+                    FusionMethod.DistributionBased => DistributionScoreFusion.Fuse(rankings, weights, request.Top),
+                    _ => ReciprocalRankFusion.Fuse(rankings, weights, request.Top, _options.FusionK),
+                };
                 break;
             default:
                 throw new UnreachableException($"Unknown search mode {request.Mode}.");
@@ -103,6 +109,7 @@ internal sealed class HybridRetriever : IRetriever
         return ranked.Select(r => new SearchResult(r.Chunk, r.Score, CitationOf(r.Chunk))).ToList();
     }
 
-    private static Citation CitationOf(ChunkRecord chunk) =>
+    /// <summary>A chunk's own citation: its document, page, section and span.</summary>
+    internal static Citation CitationOf(ChunkRecord chunk) =>
         new(chunk.DocumentId, chunk.DocumentName, chunk.Page, chunk.Section, chunk.Start, chunk.End);
 }

@@ -15,6 +15,7 @@ internal sealed class RetrievalOptionsValidator : IValidateOptions<RetrievalOpti
             .Require(options.DenseWeight + options.KeywordWeight > 0, "at least one of DenseWeight and KeywordWeight must be positive.")
             .Require(Enum.IsDefined(options.Fusion), nameof(options.Fusion), options.Fusion, $"it must be one of {RagStack.Input.DefinedNames.List<FusionMethod>()}")
             .Require(options.FusionK >= 0, nameof(options.FusionK), options.FusionK, "it may not be negative")
+            .Require(options.AdaptiveExponent >= 0, nameof(options.AdaptiveExponent), options.AdaptiveExponent, "it may not be negative")
             .Result;
     }
 }

@@ -110,7 +110,7 @@ public sealed class RagStackApiHostingExtensionsTests(ApiFixture api)
     [Theory]
     [InlineData("RagStack:Retreival:Candidates", "RagStack:Retreival is not a RagStack setting; the sections are ")]
     [InlineData("RagStack:Storage:Embeded:Bm25B", "RagStack:Storage:Embeded is not a RagStack setting; the sections are ")]
-    [InlineData("RagStack:Retrieval:Candidate", "RagStack:Retrieval:Candidate is not a setting; RagStack:Retrieval has Candidates, ")]
+    [InlineData("RagStack:Retrieval:Candidate", "RagStack:Retrieval:Candidate is not a setting; RagStack:Retrieval has AdaptiveExponent, AdaptiveKeywordWeight, Candidates, ")]
     public async Task A_misspelt_section_or_setting_anywhere_under_RagStack_stops_the_service_at_start_naming_it(string key, string message)
     {
         var e = await StartFailureAsync<OptionsValidationException>((key, "1"));

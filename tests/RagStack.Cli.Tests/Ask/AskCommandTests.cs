@@ -16,7 +16,7 @@ public sealed class AskCommandTests
         var (exitCode, output, error) = await cli.RunAsync("ask", "How many parameters does LoRA train for a 4096×4096 projection at rank 8?", "--index", "genai");
 
         Assert.True(exitCode == 0, error);
-        Assert.StartsWith("[1] ", output, StringComparison.Ordinal);
+        Assert.Matches(@"^\S[^\n]* \[1\]\n", output);
         var sources = output[output.IndexOf("\nSources:\n", StringComparison.Ordinal)..].Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
         Assert.Matches(@"^  \[1\] \S", sources[0]);
         Assert.Contains(sources, l => l.Contains("lora-and-qlora.pdf, p. 2", StringComparison.Ordinal));
@@ -28,6 +28,8 @@ public sealed class AskCommandTests
         var cited = json.GetProperty("sources").EnumerateArray().ToList();
         Assert.Equal(Enumerable.Range(1, cited.Count), cited.Select(s => s.GetProperty("number").GetInt32()));
         Assert.Contains(cited, s => s.GetProperty("document").GetString() == "lora-and-qlora.pdf" && s.GetProperty("page").GetInt32() == 2);
+        var quoted = cited.SelectMany(s => s.GetProperty("highlights").EnumerateArray().Select(h => s.GetProperty("snippet").GetString()!.Substring(h.GetProperty("start").GetInt32(), h.GetProperty("length").GetInt32())));
+        Assert.Contains(quoted, q => q.Contains("65,536", StringComparison.Ordinal));
 
         var offTopic = await cli.JsonAsync("ask", "What is the capital of Peru?", "--index", "genai");
         Assert.Equal("noRelevantContext", offTopic.GetProperty("kind").GetString());

@@ -52,7 +52,7 @@ public sealed class CliServicesTests : IDisposable
 
         var error = Assert.Throws<CliSettingsException>(() => CliServices.Build(folder));
 
-        Assert.StartsWith($"{folder.SettingsFile}: RagStack:Retrieval:Candidate is not a setting; RagStack:Retrieval has Candidates, ", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"{folder.SettingsFile}: RagStack:Retrieval:Candidate is not a setting; RagStack:Retrieval has AdaptiveExponent, AdaptiveKeywordWeight, Candidates, ", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -36,14 +36,67 @@ public sealed class AnswererTests
         var answer = await fixture.Answerer.AskAsync(new AskRequest { Question = LoraQuestion });
 
         Assert.Equal(AnswerKind.Extractive, answer.Kind);
-        Assert.StartsWith("[1] ", answer.Text, StringComparison.Ordinal);
-        Assert.Contains("65,536", answer.Text.Split("\n\n")[0], StringComparison.Ordinal);
+        var first = answer.Text.Split('\n')[0];
+        Assert.Equal("At rank 8 a 4096×4096 projection trains 2·4096·8 = 65,536 parameters instead of 16.8 million. [1]", first);
         Assert.Equal("lora.md", answer.Sources[0].Citation.DocumentName);
         Assert.Equal("LoRA", answer.Sources[0].Citation.Section);
         Assert.Equal(Enumerable.Range(1, answer.Sources.Count), answer.Sources.Select(s => s.Number));
-        Assert.All(answer.Sources, s => Assert.Contains($"[{s.Number}] ", answer.Text, StringComparison.Ordinal));
+        Assert.All(answer.Sources, s => Assert.Contains($"[{s.Number}]", answer.Text, StringComparison.Ordinal));
         Assert.Contains("ragstack models pull", answer.Notice, StringComparison.Ordinal);
         Assert.True(answer.Relevance > 0.56);
+    }
+
+    [Fact]
+    public async Task Each_quoted_sentence_is_highlighted_in_its_passage_at_its_exact_offset()
+    {
+        await using var fixture = await CorpusAsync();
+
+        var answer = await fixture.Answerer.AskAsync(new AskRequest { Question = LoraQuestion });
+
+        var lines = answer.Text.Split('\n');
+        Assert.InRange(lines.Length, 1, 3);
+        var quoted = answer.Sources.SelectMany(s => s.Highlights.Select(h => s.Snippet.Substring(h.Start, h.Length))).ToList();
+        Assert.Equal(lines.Length, quoted.Count);
+        Assert.All(lines, line => Assert.Contains(quoted, q => line.StartsWith(q, StringComparison.Ordinal)));
+        var lora = answer.Sources.Single(s => s.Citation.DocumentName == "lora.md");
+        Assert.Equal(lora.Citation.End - lora.Citation.Start, lora.Snippet.Length);
+    }
+
+    [Fact]
+    public async Task With_no_sentences_asked_for_the_extractive_answer_quotes_whole_passages()
+    {
+        await using var fixture = await CorpusAsync(answering: o => o.ExtractiveSentences = 0);
+
+        var answer = await fixture.Answerer.AskAsync(new AskRequest { Question = LoraQuestion });
+
+        Assert.StartsWith("[1] ", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("LoRA freezes the base weights and trains two low-rank matrices per projection. At rank 8", answer.Text.Split("\n\n")[0], StringComparison.Ordinal);
+        Assert.All(answer.Sources, s => Assert.Empty(s.Highlights));
+    }
+
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(0, false)]
+    public async Task A_generator_is_handed_the_neighbours_of_a_matched_paragraph_as_one_cited_source(int neighbours, bool widened)
+    {
+        var chat = new FakeChatClient(["Fifty-five minutes [1]."]);
+        await using var fixture = PipelineFixture.Create(ingestion: o => o.Chunking.PackTokens = 8, chatClient: chat, answering: o => o.ContextNeighbours = neighbours);
+        var text = "# Ferry\n\n## Sailings\n\n" +
+            "The boat leaves the island harbour three times every day, early, at noon and in the evening, all year round.\n\n" +
+            "The crossing to the mainland takes fifty-five minutes when the sea is calm and the wind is light.\n\n" +
+            "Tickets are sold on board by the purser, and bicycles travel free of charge on every sailing.";
+        await foreach (var result in fixture.Ingestor.IngestManyAsync([PipelineFixture.Text("ferry.md", text)]))
+        {
+            Assert.Equal(IngestOutcome.Ingested, result.Outcome);
+        }
+
+        await fixture.Answerer.AskAsync(new AskRequest { Question = "How long does the crossing to the mainland take?", Top = 1 });
+
+        var prompt = Assert.Single(chat.Requests)[^1].Text;
+        Assert.Contains("fifty-five minutes", prompt, StringComparison.Ordinal);
+        Assert.Equal(widened, prompt.Contains("three times every day", StringComparison.Ordinal));
+        Assert.Equal(widened, prompt.Contains("bicycles travel free", StringComparison.Ordinal));
+        Assert.True(System.Text.RegularExpressions.Regex.Matches(prompt, "=== SOURCE \\[").Count == 1, prompt);
     }
 
     [Fact]

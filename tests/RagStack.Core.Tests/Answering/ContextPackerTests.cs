@@ -148,7 +148,22 @@ public sealed class ContextPackerTests
         var packed = Packer.Pack(Question, null, [first, copy, next], counter, Output);
 
         var source = Assert.Single(packed.Sources);
-        Assert.Equal("First paragraph.\nSecond paragraph.", source.Text);
+        Assert.Equal("First paragraph.\n\nSecond paragraph.", source.Text);
+    }
+
+    [Fact]
+    public void Three_neighbours_stitch_into_one_source_as_long_as_its_span()
+    {
+        var middle = Chunk("a.md", 1, "Second paragraph.", start: 18);
+        var before = Chunk("a.md", 0, "First paragraph.", start: 0);
+        var after = Chunk("a.md", 2, "Third paragraph.", start: 37);
+        var counter = new FakeChatTokenCounter(10_000);
+
+        var packed = Packer.Pack(Question, null, [middle, before, after], counter, Output);
+
+        var source = Assert.Single(packed.Sources);
+        Assert.Equal("First paragraph.\n\nSecond paragraph.\n\nThird paragraph.", source.Text);
+        Assert.Equal((0, 53), (source.Citation.Start, source.Citation.End));
     }
 
     [Fact]

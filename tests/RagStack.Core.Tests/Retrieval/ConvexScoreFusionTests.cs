@@ -1,14 +1,12 @@
-using Xunit;
 using RagStack.Chunks;
+using Xunit;
 using RagStack.Retrieval;
+using static RagStack.Core.Tests.Retrieval.ScoredChunks;
 
 namespace RagStack.Core.Tests.Retrieval;
 
 public sealed class ConvexScoreFusionTests
 {
-    private static ScoredChunk Scored(string id, double score) =>
-        new(new ChunkRecord { Id = id, DocumentId = "d", Index = "i", Tenant = "t", DocumentName = "d.txt", Text = id }, score);
-
     [Fact]
     public void Scores_are_scaled_per_ranking_so_bm25_and_cosine_weigh_the_same()
     {

@@ -6,7 +6,8 @@ namespace RagStack.Ingestion.Partitioning;
 
 /// <summary>
 /// Cuts an extracted document into chunks that follow its structure: a heading, a page or a section change starts a new
-/// chunk; paragraphs are packed together up to a token budget counted by the embedding model's tokenizer; a paragraph
+/// chunk; paragraphs are packed together until a chunk holds a small packing budget of tokens, never past the chunk budget
+/// (both counted by the embedding model's tokenizer); a paragraph
 /// larger than the budget is cut at sentences, a sentence larger than the budget at words. Every chunk is a contiguous
 /// span of <see cref="ExtractedDocument.Text"/>, so its offsets point at exactly its text.
 /// </summary>
@@ -42,7 +43,7 @@ internal sealed partial class StructuredChunker
         foreach (var piece in pieces)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (current.Count > 0 && StartsNewChunk(current, piece))
+            if (current.Count > 0 && (StartsNewChunk(current, piece) || IsPacked(current, piece)))
             {
                 Emit(document, current, chunks);
                 current.Clear();
@@ -82,6 +83,14 @@ internal sealed partial class StructuredChunker
             || next.Page != current[^1].Page
             || !next.SectionPath.SequenceEqual(current[^1].SectionPath, StringComparer.Ordinal);
     }
+
+    /// <summary>
+    /// A new paragraph or list item after a chunk that already holds <see cref="ChunkingOptions.PackTokens"/> tokens of
+    /// text starts its own chunk: search then matches small units, and short items still travel together.
+    /// </summary>
+    private bool IsPacked(List<Piece> current, Piece next) =>
+        next.FirstOfBlock && next.Kind != BlockKind.Heading
+        && current.Where(p => p.Kind != BlockKind.Heading).Sum(p => p.Tokens) >= _options.PackTokens;
 
     /// <summary>The trailing sentences of a chunk cut by the budget, repeated so a thought that spans the cut is found whole.</summary>
     private List<Piece> Overlap(List<Piece> emitted, int room)
@@ -160,12 +169,7 @@ internal sealed partial class StructuredChunker
     private IEnumerable<(int Start, int Length)> Split(string text)
     {
         var sentenceStart = SkipSpace(text, 0);
-        var boundaries = new List<int>();
-        foreach (var match in SentenceEnd().EnumerateMatches(text))
-        {
-            boundaries.Add(match.Index + match.Length);
-        }
-
+        var boundaries = Sentences.Boundaries(text);
         boundaries.Add(text.Length);
         foreach (var boundary in boundaries)
         {
@@ -257,9 +261,6 @@ internal sealed partial class StructuredChunker
 
         return end;
     }
-
-    [GeneratedRegex(@"(?<=[.!?;:。！？])[""'”’)\]]*\s+")]
-    private static partial Regex SentenceEnd();
 
     [GeneratedRegex(@"\S+")]
     private static partial Regex Word();

@@ -7,8 +7,8 @@ namespace RagStack.Core.Tests.Ingestion.Partitioning;
 
 public sealed class StructuredChunkerTests
 {
-    private static StructuredChunker Chunker(int maxTokens = 64, int overlap = 8) =>
-        new(TestModels.Tokens, new ChunkingOptions { MaxTokens = maxTokens, OverlapTokens = overlap });
+    private static StructuredChunker Chunker(int maxTokens = 64, int overlap = 8, int packTokens = 64) =>
+        new(TestModels.Tokens, new ChunkingOptions { MaxTokens = maxTokens, OverlapTokens = overlap, PackTokens = packTokens });
 
     private static string Sentences(string topic, int count) =>
         string.Join(' ', Enumerable.Range(1, count).Select(i => $"Sentence {i} explains one more detail about {topic} in plain words."));
@@ -103,6 +103,35 @@ public sealed class StructuredChunkerTests
 
         Assert.Single(chunks);
         Assert.Equal(document.Text, chunks[0].Text);
+    }
+
+    [Fact]
+    public void A_paragraph_after_a_chunk_that_holds_the_packing_budget_starts_its_own_chunk()
+    {
+        var document = new ExtractedDocument("text/plain", [
+            new ExtractedBlock(Sentences("ferries", 2)),
+            new ExtractedBlock(Sentences("water", 2)),
+            new ExtractedBlock("A short note."),
+        ]);
+
+        var small = Chunker(maxTokens: 200, packTokens: 16).Chunk(document);
+        var packed = Chunker(maxTokens: 200, packTokens: 200).Chunk(document);
+
+        Assert.Equal(3, small.Count);
+        Assert.Contains("ferries", small[0].Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("water", small[0].Text, StringComparison.Ordinal);
+        Assert.Equal(document.Text[small[1].Start..small[1].End], small[1].Text);
+        Assert.Single(packed);
+    }
+
+    [Fact]
+    public void Sentences_of_one_paragraph_cut_by_the_budget_are_packed_up_to_the_budget_not_the_packing_budget()
+    {
+        var document = new ExtractedDocument("text/plain", [new ExtractedBlock(Sentences("the KV cache", 20))]);
+
+        var chunks = Chunker(maxTokens: 64, overlap: 8, packTokens: 1).Chunk(document);
+
+        Assert.All(chunks, c => Assert.True(c.TokenCount > 20, $"chunk {c.Position} holds only {c.TokenCount} tokens"));
     }
 
     [Fact]

@@ -1,0 +1,20 @@
+using RagStack.Chunks;
+
+namespace RagStack.Retrieval;
+
+/// <summary>How much of a query a keyword ranking actually matched: the share of its content words in the best candidate.</summary>
+internal static class LexicalEvidence
+{
+    /// <summary>1 when every content word of <paramref name="query"/> is in the best candidate, 0 when none is or nothing was found.</summary>
+    public static double Of(string query, IReadOnlyList<ScoredChunk> keywordRanking)
+    {
+        ArgumentNullException.ThrowIfNull(keywordRanking);
+        if (keywordRanking.Count == 0)
+        {
+            return ContentWords.Stems(query).Count == 0 ? 1 : 0;
+        }
+
+        var best = keywordRanking[0].Chunk;
+        return ContentWords.Overlap(query, $"{best.DocumentName}\n{best.Text}");
+    }
+}
