@@ -15,8 +15,8 @@ public sealed class OneDataFolderEverywhereTests : IDisposable
     private const string Question = "How should tomato plants be watered and pruned?";
 
     // Reciprocal-rank fusion with k = 10 scores the best chunk at most 2/11 (both rankings' first), where the default
-    // min–max scaled fusion scores it about 1; one quoted passage where the default quotes three.
-    private const string Settings = """{ "RagStack": { "Retrieval": { "Fusion": "ReciprocalRank", "FusionK": 10 }, "Answering": { "ExtractivePassages": 1 } } }""";
+    // min–max scaled fusion scores it about 1.
+    private const string Settings = """{ "RagStack": { "Retrieval": { "Fusion": "ReciprocalRank", "FusionK": 10 } } }""";
 
     private readonly TemporaryFolder _root = new("ragstack-one-folder-");
 
@@ -30,15 +30,13 @@ public sealed class OneDataFolderEverywhereTests : IDisposable
 
         var cli = await CliAskAsync(configured);
         var api = await ApiAskAsync(configured);
-        var cliDefault = await CliAskAsync(plain);
         var cliScores = await CliSearchScoresAsync(configured);
         var apiScores = await ApiSearchScoresAsync(configured);
         var defaultScores = await CliSearchScoresAsync(plain);
 
         Assert.Equal(Sources(cli), Sources(api));
         Assert.Equal(cli.GetProperty("text").GetString(), api.GetProperty("text").GetString());
-        Assert.Single(Sources(cli));
-        Assert.Equal(3, Sources(cliDefault).Count);
+        Assert.NotEmpty(Sources(cli));
         Assert.Equal(cliScores, apiScores);
         Assert.InRange(cliScores[0], 0.01, 2.0 / 11 + 1e-9);
         Assert.InRange(defaultScores[0], 0.5, 1.0 + 1e-9);

@@ -29,5 +29,5 @@ public sealed class DefinedNamesTests
 
     [Fact]
     public void The_list_names_every_value_in_lower_case() =>
-        Assert.Equal("reciprocalrank, convex", DefinedNames.List<FusionMethod>());
+        Assert.Equal("reciprocalrank, convex, distributionbased", DefinedNames.List<FusionMethod>());
 }

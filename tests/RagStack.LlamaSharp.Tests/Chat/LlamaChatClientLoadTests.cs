@@ -8,9 +8,9 @@ public sealed class LlamaChatClientLoadTests
     [Fact]
     public void A_missing_model_file_is_named_in_the_error()
     {
-        var error = Assert.Throws<FileNotFoundException>(() => LlamaChatClient.Load(new LlamaModelOptions { ModelPath = "/nonexistent/model.gguf" }));
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => LlamaChatClient.Load(new LlamaModelOptions { ModelPath = "/nonexistent/model.gguf" }));
 
-        Assert.Contains("/nonexistent/model.gguf", error.Message, StringComparison.Ordinal);
+        Assert.Equal("RagStack:Generator:ModelPath is '/nonexistent/model.gguf'; no such file; give the path of a GGUF model file.", Assert.Single(error.Failures));
     }
 
     [Fact]
