@@ -24,7 +24,7 @@ public sealed class RetrievalOptions
 
     /// <summary>
     /// Weight of the dense ranking in fusion. The defaults (0.5 / 0.5, convex, adaptive with exponent 2) were chosen on the
-    /// dev split of corpora/quenby-island, on corpora/genai-engineering and on SciFact train; NOTES-issue-14.md has the rest.
+    /// dev split of corpora/quenby-island, on corpora/genai-engineering and on SciFact train; docs/notes/NOTES-issue-14.md has the rest.
     /// </summary>
     public double DenseWeight { get; set; } = 0.5;
 
