@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace RagStack.Cli.Tests;
@@ -15,34 +14,8 @@ internal sealed class CliProcess : IDisposable
 
     public void Dispose() => _data.Delete(recursive: true);
 
-    public async Task<(int ExitCode, string Out, string Error)> RunAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepositoryFolders.FindRoot() ?? AppContext.BaseDirectory,
-        };
-        foreach (var (name, value) in Environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ragstack.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.ArgumentList.Add("--data-dir");
-        start.ArgumentList.Add(DataDir);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
-    }
+    public Task<(int ExitCode, string Out, string Error)> RunAsync(params string[] arguments) =>
+        RagStackCli.RunAsync(Path.Combine(AppContext.BaseDirectory, "ragstack.dll"), DataDir, Environment, arguments);
 
     public async Task<JsonElement> JsonAsync(params string[] arguments)
     {

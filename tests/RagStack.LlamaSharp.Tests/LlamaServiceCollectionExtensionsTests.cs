@@ -1,5 +1,4 @@
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RagStack.Domains;
@@ -24,12 +23,7 @@ public sealed class LlamaServiceCollectionExtensionsTests(SyntheticModelFixture 
 
     private ServiceProvider Services(Action<DomainsOptions> domains, params (string Key, string Value)[] settings)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection([
-                new(RagStackSections.DataDirectory, Path.Combine(Path.GetTempPath(), "ragstack-no-folder-" + Guid.NewGuid().ToString("N"))),
-                new("RagStack:Generator:ModelPath", model.ModelPath),
-                .. settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))])
-            .Build();
+        var configuration = TestConfiguration.Empty([("RagStack:Generator:ModelPath", model.ModelPath), .. settings.Select(s => (s.Key, (string?)s.Value))]);
         var services = new ServiceCollection();
         services.AddRagStack(configuration).AddLlamaGenerator(o =>
         {

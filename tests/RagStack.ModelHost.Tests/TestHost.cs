@@ -23,7 +23,7 @@ internal static class TestHost
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         // A data folder of its own that does not exist, so no ragstack.json of the machine's user is read.
-        builder.Configuration.AddInMemoryCollection([new(RagStackSections.DataDirectory, Path.Combine(Path.GetTempPath(), "ragstack-no-folder-" + Guid.NewGuid().ToString("N")))]);
+        builder.Configuration.AddInMemoryCollection(TestConfiguration.Settings(TestConfiguration.NoFolder()));
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddRagStackModelHost(builder.Configuration);
         var app = builder.Build();

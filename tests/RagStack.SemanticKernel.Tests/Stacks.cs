@@ -1,10 +1,10 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 using RagStack.Client.Tests;
 using RagStack.Onnx;
 using RagStack.Storage.Embedded;
+using RagStack.Testing;
 
 namespace RagStack.SemanticKernel.Tests;
 
@@ -33,8 +33,7 @@ public sealed class Stacks : IAsyncLifetime
         await ((IAsyncLifetime)Server).InitializeAsync();
         var local = Microsoft.SemanticKernel.Kernel.CreateBuilder();
         local.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new(RagStackSections.DataDirectory, _folder.FullName)]).Build();
-        local.Services.AddRagStack(configuration).AddEmbeddedStore().AddOnnxEmbeddings().AddLocalClient();
+        local.Services.AddRagStack(TestConfiguration.For(_folder.FullName)).AddEmbeddedStore().AddOnnxEmbeddings().AddLocalClient();
         local.Services.AddRagStackPlugins();
         var remote = Microsoft.SemanticKernel.Kernel.CreateBuilder();
         remote.Services.AddRagStackClient(Server.BaseUri, ApiServer.ApiKey);

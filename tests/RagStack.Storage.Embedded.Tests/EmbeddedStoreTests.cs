@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using RagStack.Chunks;
 using RagStack.Documents;
@@ -222,10 +221,7 @@ public sealed class EmbeddedStoreTests : IDisposable
     public async Task The_builder_registers_all_three_interfaces_backed_by_one_store_in_the_configured_data_folder()
     {
         var services = new ServiceCollection();
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection([new(RagStackSections.DataDirectory, _folder.FullName)])
-            .Build();
-        services.AddRagStack(configuration).AddEmbeddedStore();
+        services.AddRagStack(TestConfiguration.For(_folder.FullName)).AddEmbeddedStore();
 
         await using (var provider = services.BuildServiceProvider())
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -100,29 +99,12 @@ public sealed class OneDataFolderEverywhereTests : IDisposable
         [.. answer.GetProperty("sources").EnumerateArray().Select(s =>
             (s.TryGetProperty("citation", out var citation) ? citation : s).GetProperty("documentId").GetString() + " | " + s.GetProperty("snippet").GetString())];
 
-    /// <summary>Runs the real <c>ragstack</c> executable, built beside this test project, on <paramref name="folder"/>.</summary>
-    private static async Task<(int ExitCode, string Out, string Error)> RunCliAsync(string folder, params string[] arguments)
+    /// <summary>Runs the real <c>ragstack</c> executable, built in the CLI project beside this one, on <paramref name="folder"/>.</summary>
+    private static Task<(int ExitCode, string Out, string Error)> RunCliAsync(string folder, params string[] arguments)
     {
-        // tests/RagStack.Api.Tests/bin/<configuration>/net10.0/ → src/RagStack.Cli/bin/<configuration>/net10.0/ragstack.dll
+        // tests/RagStack.Api.Tests/bin/<configuration>/<framework>/ → src/RagStack.Cli/bin/<configuration>/<framework>/ragstack.dll
         var output = new DirectoryInfo(AppContext.BaseDirectory);
-        var framework = output.Name;
-        var configuration = output.Parent!.Name;
-        var repository = output.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
-        var executable = Path.Combine(repository, "src", "RagStack.Cli", "bin", configuration, framework, "ragstack.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = repository };
-        start.ArgumentList.Add(executable);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.ArgumentList.Add("--data-dir");
-        start.ArgumentList.Add(folder);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
+        var executable = RepositoryFolders.InRepository("src", "RagStack.Cli", "bin", output.Parent!.Name, output.Name, "ragstack.dll");
+        return RagStackCli.RunAsync(executable, folder, environment: null, arguments);
     }
 }

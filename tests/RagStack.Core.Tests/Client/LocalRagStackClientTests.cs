@@ -1,4 +1,3 @@
-using Xunit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RagStack.Answering;
@@ -7,6 +6,8 @@ using RagStack.Documents;
 using RagStack.Ingestion;
 using RagStack.Retrieval;
 using RagStack.Storage.Embedded;
+using RagStack.Testing;
+using Xunit;
 
 namespace RagStack.Core.Tests.Client;
 

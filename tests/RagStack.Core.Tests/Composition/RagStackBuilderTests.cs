@@ -5,6 +5,7 @@ using RagStack.Core.Tests.Support;
 using RagStack.Documents;
 using RagStack.Extraction;
 using RagStack.Retrieval;
+using RagStack.Testing;
 using Xunit;
 
 namespace RagStack.Core.Tests.Composition;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using RagStack.Core.Tests.Support;
 using RagStack.Domains;
+using RagStack.Testing;
 using Xunit;
 
 namespace RagStack.Core.Tests.Domains;

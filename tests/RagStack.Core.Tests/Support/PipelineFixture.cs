@@ -1,6 +1,6 @@
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.AI;
 using RagStack.Answering;
 using RagStack.Documents;
 using RagStack.Domains;
@@ -8,6 +8,7 @@ using RagStack.Ingestion;
 using RagStack.Retrieval;
 using RagStack.Storage;
 using RagStack.Storage.Embedded;
+using RagStack.Testing;
 
 namespace RagStack.Core.Tests.Support;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RagStack.Embeddings;
+using RagStack.Testing;
 using Xunit;
 
 namespace RagStack.Onnx.Tests.Embeddings;
@@ -15,9 +15,7 @@ public sealed class OnnxEmbeddingsServiceCollectionExtensionsTests : IDisposable
 
     private ServiceProvider Build(Action<OnnxEmbeddingOptions>? configure = null, params (string Key, string Value)[] settings)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection([new(RagStackSections.DataDirectory, _folder.FullName), .. settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))])
-            .Build();
+        var configuration = TestConfiguration.For(_folder.FullName, [.. settings.Select(s => (s.Key, (string?)s.Value))]);
         var services = new ServiceCollection();
         services.AddRagStack(configuration).AddOnnxEmbeddings(configure);
         return services.BuildServiceProvider();
