@@ -1,8 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using RagStack.Chunks;
 using RagStack.Documents;
-using RagStack.Storage.Embedded.Tests.Support;
-using static RagStack.Storage.Embedded.Tests.Support.TestChunks;
+using static RagStack.Testing.TestChunks;
 
 namespace RagStack.Storage.Embedded.Tests;
 

@@ -65,7 +65,7 @@ internal sealed class DerivedIndexOpener
 
                 if (keywordProblem is not null)
                 {
-                    rows.Add(new KeywordChunk(rowId, chunk.Tenant, chunk.DocumentId, DerivedIndexes.KeywordTitle(chunk), chunk.Text, chunk.Tags));
+                    rows.Add(new KeywordChunk(rowId, chunk.Tenant, chunk.DocumentId, KeywordAnalysis.Title(chunk), chunk.Text, chunk.Tags));
                     if (rows.Count == rows.Capacity)
                     {
                         keyword.Add(rows);

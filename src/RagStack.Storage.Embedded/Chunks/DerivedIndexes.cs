@@ -32,10 +32,6 @@ internal sealed class DerivedIndexes(string name, KeywordIndex keyword, VectorIn
             ? index
             : "_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(index)))[..32];
 
-    /// <summary>The second keyword field of a chunk: where it sits (section path) and which document it is from.</summary>
-    public static string KeywordTitle(ChunkRecord chunk) =>
-        chunk.SectionPath.Count == 0 ? chunk.DocumentName : string.Join(" › ", chunk.SectionPath) + " · " + chunk.DocumentName;
-
     /// <summary>Commits the keyword index and saves the vector graph, each recording <see cref="Generation"/>.</summary>
     public void Persist()
     {

@@ -191,7 +191,7 @@ internal sealed class EmbeddedChunkStore : IChunkStore, IDisposable
         var dimension = CheckChunks(tenant, index, documentId, chunks);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var titles = chunks.Select(DerivedIndexes.KeywordTitle).ToArray();
+        var titles = chunks.Select(KeywordAnalysis.Title).ToArray();
         var units = chunks.Select(c => c.Vector.IsEmpty ? null : VectorIndex.Normalised(c.Vector.Span)).ToArray();
 
         _lock.EnterWriteLock();

@@ -1,12 +1,9 @@
 using Lucene.Net.Analysis;
-using Lucene.Net.Analysis.En;
-using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
 using Lucene.Net.Store;
-using Lucene.Net.Util;
 using LuceneDirectory = Lucene.Net.Store.Directory;
 
 namespace RagStack.Storage.Embedded.Keyword;
@@ -21,7 +18,6 @@ internal sealed class KeywordIndex : IDisposable
     /// <summary>Lucene allows at most 1024 clauses in one boolean query; each query term adds one per weighted field.</summary>
     public const int MaxQueryClauses = 1024;
 
-    private const LuceneVersion Version = LuceneVersion.LUCENE_48;
     private const string RowField = "row";
     private const string TenantField = "tenant";
     private const string DocumentField = "doc";
@@ -188,11 +184,11 @@ internal sealed class KeywordIndex : IDisposable
     {
         System.IO.Directory.CreateDirectory(path);
         var directory = FSDirectory.Open(path);
-        var analyzer = new EnglishAnalyzer(Version);
+        var analyzer = KeywordAnalysis.CreateAnalyzer();
         IndexWriter? writer = null;
         try
         {
-            var config = new IndexWriterConfig(Version, analyzer)
+            var config = new IndexWriterConfig(KeywordAnalysis.Version, analyzer)
             {
                 OpenMode = mode,
                 Similarity = scoring.Similarity(),
@@ -219,19 +215,19 @@ internal sealed class KeywordIndex : IDisposable
         var terms = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var clausesPerTerm = (_textWeight > 0 ? 1 : 0) + (_titleWeight > 0 ? 1 : 0);
-        using var stream = _analyzer.GetTokenStream(TextField, query);
-        var attribute = stream.AddAttribute<ICharTermAttribute>();
-        stream.Reset();
-        while (stream.IncrementToken() && terms.Count * clausesPerTerm < MaxQueryClauses - 1)
+        foreach (var term in KeywordAnalysis.Terms(_analyzer, query))
         {
-            var term = attribute.ToString();
+            if (terms.Count * clausesPerTerm >= MaxQueryClauses - 1)
+            {
+                break;
+            }
+
             if (seen.Add(term))
             {
                 terms.Add(term);
             }
         }
 
-        stream.End();
         return terms;
     }
 

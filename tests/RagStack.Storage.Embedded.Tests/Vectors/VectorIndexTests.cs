@@ -1,4 +1,3 @@
-using RagStack.Storage.Embedded.Tests.Support;
 using RagStack.Storage.Embedded.Vectors;
 
 namespace RagStack.Storage.Embedded.Tests.Vectors;

@@ -1,6 +1,6 @@
 using RagStack.Chunks;
 
-namespace RagStack.Storage.Embedded.Tests.Support;
+namespace RagStack.Testing;
 
 /// <summary>Builds chunk records and vectors for tests.</summary>
 public static class TestChunks
@@ -42,6 +42,15 @@ public static class TestChunks
             var noise = Gaussian(random, dimension, spread);
             return centre.Zip(noise, (c, n) => c + n).ToArray();
         }).ToArray();
+    }
+
+    /// <summary>The vector scaled to unit length.</summary>
+    public static float[] Unit(ReadOnlySpan<float> vector)
+    {
+        var norm = System.Numerics.Tensors.TensorPrimitives.Norm(vector);
+        var unit = vector.ToArray();
+        System.Numerics.Tensors.TensorPrimitives.Divide(unit, norm, unit);
+        return unit;
     }
 
     public static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b) =>
