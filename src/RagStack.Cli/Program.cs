@@ -9,6 +9,7 @@ using RagStack.Cli.Evaluation;
 using RagStack.Cli.Hosting;
 using RagStack.Cli.Ingest;
 using RagStack.Cli.Models;
+using RagStack.Cli.Reindex;
 using RagStack.Cli.Search;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -17,6 +18,7 @@ var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("ragstack");
+    config.SetInterceptor(new CommandLineSettings());
     // Invalid settings (ragstack.json, the environment) are one line naming the file, the setting and the reason.
     config.SetExceptionHandler((e, _) =>
     {
@@ -44,6 +46,9 @@ app.Configure(config =>
     config.AddCommand<AskCommand>("ask")
         .WithDescription("Answer a question from an index, with cited sources; without a generator model, the best passages.")
         .WithExample("ask", "\"how many parameters does LoRA train\"", "--index", "genai");
+    config.AddCommand<ReindexCommand>("reindex")
+        .WithDescription("Move an index to another store (qdrant or embedded, or another data folder), resumably, checking the chunk counts at the end.")
+        .WithExample("reindex", "--index", "genai", "--to", "qdrant", "--qdrant-endpoint", "http://localhost:6334");
     config.AddBranch("docs", docs =>
     {
         docs.SetDescription("List, show and delete documents.");

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using RagStack.Storage.Embedded;
 using static RagStack.Testing.TestChunks;
@@ -9,20 +7,10 @@ namespace RagStack.Storage.Qdrant.Tests;
 /// <summary>The real gRPC client against a loopback port where nothing listens: what a Qdrant that is down looks like.</summary>
 public sealed class QdrantUnreachableTests
 {
-    /// <summary>A loopback address on a port that was free a moment ago, so a connection to it is refused.</summary>
-    public static string ClosedEndpoint()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return $"http://127.0.0.1:{port}";
-    }
-
     [Fact]
     public async Task A_write_to_a_qdrant_that_is_down_fails_after_the_retries_with_a_message_naming_the_endpoint()
     {
-        var endpoint = ClosedEndpoint();
+        var endpoint = LoopbackListener.ClosedAddress();
         await using var store = QdrantStoreServiceCollectionExtensions.Create(
             new QdrantStoreOptions { Endpoint = endpoint, Collection = "ragstack_down_8", VectorSize = 8, MaxRetries = 2, RetryDelay = TimeSpan.FromMilliseconds(10), MaxRetryDelay = TimeSpan.FromMilliseconds(20) },
             new EmbeddedStoreOptions(), model: null, TimeProvider.System, NullLoggerFactory.Instance);

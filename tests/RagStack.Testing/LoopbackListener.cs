@@ -14,11 +14,7 @@ public static class LoopbackListener
         // HttpListener cannot bind port 0, so borrow a free port from the OS; another process taking it in between is retried.
         for (var attempt = 0; ; attempt++)
         {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            var baseAddress = new Uri($"http://127.0.0.1:{port}/");
+            var baseAddress = new Uri(ClosedAddress() + "/");
             var listener = new HttpListener();
             listener.Prefixes.Add(baseAddress.ToString());
             try
@@ -31,5 +27,18 @@ public static class LoopbackListener
                 listener.Close();
             }
         }
+    }
+
+    /// <summary>
+    /// <c>http://127.0.0.1:PORT</c> on a port the OS just handed out and nothing listens on now: a server that is down
+    /// (a connection to it is refused), or a free port to bind.
+    /// </summary>
+    public static string ClosedAddress()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return $"http://127.0.0.1:{port}";
     }
 }

@@ -18,15 +18,16 @@ using RagStack.Documents;
 
 namespace RagStack.Api;
 
-/// <summary>Composes and maps the RAG service on the embedded defaults.</summary>
+/// <summary>Composes and maps the RAG service: the embedded store by default, Qdrant when <c>RagStack:VectorStore</c> says so.</summary>
 public static class RagStackApiHostingExtensions
 {
     /// <summary>The address the service listens on when no URL is configured: loopback only, as there are no API keys yet.</summary>
     public const string DefaultUrl = "http://127.0.0.1:5180";
 
     /// <summary>
-    /// Adds the RAG service, composed through <c>AddRagStack(configuration)</c> as every host is: the data folder's
-    /// embedded store (<c>RagStack:DataDirectory</c>, whose <c>ragstack.json</c> is read too), ONNX embeddings of the
+    /// Adds the RAG service, composed through <c>AddRagStack(configuration)</c> as every host is: the data folder
+    /// (<c>RagStack:DataDirectory</c>, whose <c>ragstack.json</c> is read too) with its chunks in the store
+    /// <c>RagStack:VectorStore</c> names (embedded, or Qdrant at <c>RagStack:Qdrant:Endpoint</c>), ONNX embeddings of the
     /// folder's model, ingestion, retrieval and answering, a llama.cpp generator when <c>RagStack:Generator:ModelPath</c> is
     /// set or an OpenAI-compatible model server when <c>RagStack:RemoteGenerator:Endpoint</c> is (else extractive answers),
     /// one bounded queue for questions (<c>RagStack:Api</c>), uploads (<c>RagStack:Uploads</c>), problem details, the
@@ -37,13 +38,12 @@ public static class RagStackApiHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         var rag = services.AddRagStack(builder.Configuration);
-        RequireEmbeddedStore(rag.Configuration);
         var keys = rag.Configuration.GetSection(ApiKeysOptions.Section).Get<List<ApiKey>>() ?? [];
         ValidateKeys(keys);
         ListenOnLoopbackUnlessConfigured(builder, localMode: keys.Count == 0);
         RequestLog.AddRequestLog(builder);
 
-        rag.AddEmbeddedStore()
+        rag.AddConfiguredStore()
             .AddOnnxEmbeddings()
             .AddConfiguredGenerator()
             .AddAskLimiter();
@@ -99,21 +99,6 @@ public static class RagStackApiHostingExtensions
         services.AddSingleton<UploadReader>();
         services.AddSingleton<IngestionSignal>();
         services.AddHostedService<IngestionWorker>();
-    }
-
-    /// <summary>
-    /// The service runs on the embedded store only, for now: a request for another store (the AppHost's
-    /// <c>--RagStack:VectorStore=qdrant</c>) stops the start rather than being quietly ignored.
-    /// </summary>
-    private static void RequireEmbeddedStore(IConfiguration configuration)
-    {
-        var store = configuration[RagStackSections.VectorStore];
-        if (store is { Length: > 0 } && !store.Equals(nameof(VectorStoreKind.Embedded), StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException(
-                $"{RagStackSections.VectorStore} is '{store}', but this build of RagStack has only the embedded store (the Qdrant store is not written yet); " +
-                $"leave {RagStackSections.VectorStore} unset or set it to 'embedded'.");
-        }
     }
 
     /// <summary>Every key needs a secret and a tenant, and a secret names one tenant only.</summary>

@@ -19,12 +19,19 @@ internal static class CliConfiguration
     /// <summary>The environment, with the data folder in force.</summary>
     public static IConfiguration Load(DataFolder folder) => ForFolder(folder.Path);
 
-    /// <summary>The environment, with <paramref name="dataDirectory"/> as the data folder.</summary>
+    /// <summary>The environment, then the command line's settings (<c>--store</c>, …), with <paramref name="dataDirectory"/> as the data folder.</summary>
     public static IConfiguration ForFolder(string dataDirectory) =>
         new ConfigurationBuilder()
             .AddEnvironmentVariables()
+            .AddInMemoryCollection(CommandLine)
             .AddInMemoryCollection([new(RagStackSections.DataDirectory, dataDirectory)])
             .Build();
+
+    /// <summary>
+    /// The settings the running command's options stand for (<c>--store qdrant --qdrant-endpoint …</c>), set once by
+    /// <see cref="CommandLineSettings"/> before the command runs, so every command composes its store from them.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string?>> CommandLine { get; set; } = [];
 
     /// <summary>
     /// The <c>RagStack:Domains</c> object of a settings file, found whatever the case of its keys (configuration keys

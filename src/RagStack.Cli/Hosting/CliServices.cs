@@ -1,5 +1,6 @@
 using RagStack.Answering;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,9 +14,10 @@ namespace RagStack.Cli.Hosting;
 
 /// <summary>
 /// Composes what a command needs through <c>AddRagStack(configuration)</c>, as the API and the model host do: the data
-/// folder's store and its <c>ragstack.json</c>, ONNX embeddings, the pipeline, and the answerer, which writes with the
+/// folder and its <c>ragstack.json</c>, the store <c>RagStack:VectorStore</c> (or <c>--store</c>) names, ONNX embeddings, the pipeline, and the answerer, which writes with the
 /// generator model at <c>modelPath</c> (or a chat client handed in) and answers extractively otherwise. Code given here
-/// (a command's options) wins over configuration. The settings are validated before anything runs.
+/// (a command's options) wins over configuration, and so do <c>settings</c> given here (a reindex's target store). The
+/// settings are validated before anything runs.
 /// </summary>
 internal static class CliServices
 {
@@ -28,12 +30,14 @@ internal static class CliServices
         IChatClient? chatClient = null,
         string? modelPath = null,
         string? fallbackModelPath = null,
-        Action<AnsweringOptions>? answering = null)
+        Action<AnsweringOptions>? answering = null,
+        IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        var rag = services.AddRagStack(CliConfiguration.Load(folder))
-            .AddEmbeddedStore(store)
+        var configuration = settings is null ? CliConfiguration.Load(folder) : new ConfigurationBuilder().AddConfiguration(CliConfiguration.Load(folder)).AddInMemoryCollection(settings).Build();
+        var rag = services.AddRagStack(configuration)
+            .AddConfiguredStore(store)
             .AddOnnxEmbeddings();
         if (ingestion is not null)
         {
