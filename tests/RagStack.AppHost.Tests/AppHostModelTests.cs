@@ -56,6 +56,18 @@ public sealed class AppHostModelTests
         var qdrant = Assert.Single(builder.Resources.OfType<ContainerResource>());
         Assert.Equal("qdrant", qdrant.Name);
         Assert.Contains(qdrant.Annotations.OfType<EndpointAnnotation>(), e => e.Name == "grpc" && e.TargetPort == 6334);
+        // The API is told to use it, with its gRPC endpoint, and waits for it: the values as a deployment would write them.
+        var api = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "api");
+        var environment = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish), api, []);
+        foreach (var callback in api.Annotations.OfType<EnvironmentCallbackAnnotation>())
+        {
+            await callback.Callback(environment);
+        }
+
+        Assert.Equal("qdrant", environment.EnvironmentVariables["RagStack__VectorStore"]);
+        var endpoint = Assert.IsType<EndpointReference>(environment.EnvironmentVariables["RagStack__Qdrant__Endpoint"]);
+        Assert.Equal(("grpc", "qdrant"), (endpoint.EndpointName, endpoint.Resource.Name));
+        Assert.Contains(api.Annotations.OfType<WaitAnnotation>(), w => w.Resource == qdrant);
     }
 
     [SkippableFact]

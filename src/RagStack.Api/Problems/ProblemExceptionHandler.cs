@@ -6,12 +6,14 @@ using Microsoft.AspNetCore.Mvc;
 using RagStack.Domains;
 using RagStack.Generation;
 using RagStack.OpenAi.Errors;
+using RagStack.Storage.Qdrant;
 
 namespace RagStack.Api.Problems;
 
 /// <summary>
 /// Turns the typed errors of retrieval and answering into problem details a caller can act on: an unknown domain is 404
-/// and names the configured domains, a question that does not fit the model's window is 400, bad arguments and unreadable bodies are 400.
+/// and names the configured domains, a question that does not fit the model's window is 400, bad arguments and unreadable bodies are 400,
+/// a Qdrant that does not answer is 503.
 /// Anything else is left to the default handler (500, no details).
 /// </summary>
 internal sealed class ProblemExceptionHandler : IExceptionHandler
@@ -44,6 +46,13 @@ internal sealed class ProblemExceptionHandler : IExceptionHandler
         DomainAdapterException e => new ProblemDetails { Status = StatusCodes.Status503ServiceUnavailable, Title = "The domain's adapter cannot be used", Detail = e.Message },
         BadHttpRequestException e => new ProblemDetails { Status = e.StatusCode, Title = "Invalid request", Detail = BodyProblem(e, http) },
         ArgumentException e => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Invalid request", Detail = ArgumentMessages.Of(e) },
+        // The endpoint and Qdrant's own words go to the log, not to callers: they learn only that trying again may help.
+        QdrantUnavailableException => new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "The vector store is unavailable",
+            Detail = "Qdrant, which holds this service's chunks, did not answer; nothing was lost. Try again shortly.",
+        },
         _ => null,
     };
 

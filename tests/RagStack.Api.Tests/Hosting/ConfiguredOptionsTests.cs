@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,7 +33,7 @@ public sealed class ConfiguredOptionsTests
 public sealed class VectorStoreSettingTests
 {
     [Fact]
-    public void A_vector_store_this_build_does_not_have_stops_the_start_instead_of_being_ignored()
+    public void The_qdrant_store_without_an_endpoint_stops_the_start_naming_the_setting()
     {
         using var folder = new TemporaryFolder("ragstack-api-store-");
         using var api = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
@@ -43,6 +44,29 @@ public sealed class VectorStoreSettingTests
 
         var error = Assert.ThrowsAny<Exception>(() => api.CreateClient());
 
-        Assert.Contains("RagStack:VectorStore is 'qdrant'", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("RagStack:Qdrant:Endpoint is not set", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task On_a_qdrant_that_is_down_the_service_starts_and_a_search_is_answered_503()
+    {
+        using var folder = new TemporaryFolder("ragstack-api-qdrant-down-");
+        await using var api = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("RagStack:DataDirectory", folder.FullName);
+            b.UseSetting("RagStack:VectorStore", "Qdrant");
+            b.UseSetting("RagStack:Qdrant:Endpoint", LoopbackListener.ClosedAddress());
+            b.UseSetting("RagStack:Qdrant:MaxRetries", "1");
+            b.UseSetting("RagStack:Qdrant:RetryDelay", "00:00:00.010");
+        });
+        using var client = api.CreateClient();
+
+        var health = await client.GetAsync(new Uri("/health", UriKind.Relative));
+        var search = await client.PostAsJsonAsync(new Uri("/api/search", UriKind.Relative), new { query = "anything", top = 3 });
+        var problem = await search.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, search.StatusCode);
+        Assert.Equal("The vector store is unavailable", problem.GetProperty("title").GetString());
     }
 }
