@@ -17,7 +17,7 @@ namespace RagStack.Storage.Qdrant;
 /// ones, both with <c>wait</c>; reads keep only a document's newest generation (<see cref="LatestGeneration"/>), so
 /// a search sees the old set or the new one. Transient failures are retried (<see cref="QdrantRetry"/>).
 /// </summary>
-internal sealed class QdrantChunkStore : IChunkStore
+internal sealed class QdrantChunkStore : IChunkStore, IDisposable
 {
     private const int ScrollPage = 256;
 
@@ -149,14 +149,19 @@ internal sealed class QdrantChunkStore : IChunkStore
 
     public ValueTask DisposeAsync()
     {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Closes the gRPC channel when the store owns it; a container disposed synchronously may call this.</summary>
+    public void Dispose()
+    {
         _keyword.Dispose();
         _collectionGate.Dispose();
         if (_ownsClient)
         {
             _client.Dispose();
         }
-
-        return ValueTask.CompletedTask;
     }
 
     private async Task<int> WriteAsync(string tenant, string index, string documentId, IReadOnlyList<ChunkRecord> chunks, CancellationToken cancellationToken)

@@ -18,7 +18,10 @@ public interface IChunkStore : IAsyncDisposable
     /// <summary>Removes all chunks of one document; returns how many were removed.</summary>
     Task<int> DeleteDocumentChunksAsync(string tenant, string index, string documentId, CancellationToken cancellationToken = default);
 
-    /// <summary>The chunks with these ids (those that exist), in the given order.</summary>
+    /// <summary>
+    /// The chunks with these ids (those that exist), in the given order. A chunk's vector comes back in its direction; a
+    /// store that searches by cosine may keep it scaled to unit length (Qdrant does).
+    /// </summary>
     Task<IReadOnlyList<ChunkRecord>> GetAsync(string tenant, string index, IReadOnlyList<string> ids, CancellationToken cancellationToken = default);
 
     /// <summary>All chunks of one document ordered by position.</summary>
