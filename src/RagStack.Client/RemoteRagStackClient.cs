@@ -5,6 +5,8 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using RagStack.Answering;
+using RagStack.Documents;
+using RagStack.Conversations;
 using RagStack.Client.Ask;
 using RagStack.Client.Documents;
 using RagStack.Client.Search;
@@ -131,6 +133,28 @@ internal sealed class RemoteRagStackClient(IHttpClientFactory clients) : IRagSta
 
         throw new RagStackApiException(HttpStatusCode.InternalServerError, "The answer stream ended early", "RagStack.Api closed the answer stream before its done event.");
     }
+
+    public Task<DocumentContent?> GetDocumentContentAsync(string index, string documentId, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public Task<DocumentOriginal?> OpenOriginalAsync(string index, string documentId, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public IAsyncEnumerable<DocumentChange> WatchDocumentsAsync(string index, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public Task<DocumentInfo?> ReingestDocumentAsync(string index, string documentId, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public Task<RagStackStatus> GetStatusAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public Task<IReadOnlyList<ConversationSummary>> ListConversationsAsync(string? titleSearch = null, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public Task<ConversationSummary> CreateConversationAsync(string? title = null, string? index = null, string? domain = null, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public Task<Conversation?> GetConversationAsync(string conversationId, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public Task<ConversationSummary?> RenameConversationAsync(string conversationId, string title, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public Task<bool> DeleteConversationAsync(string conversationId, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public IAsyncEnumerable<ConversationUpdate> AskInConversationStreamingAsync(string conversationId, ConversationQuestion question, CancellationToken cancellationToken = default) => throw new NotImplementedException();
 
     private static T Deserialize<T>(SseItem<string> item) =>
         JsonSerializer.Deserialize<T>(item.Data, ApiJson.Options)

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using RagStack.Answering;
+using RagStack.Conversations;
 using RagStack.Documents;
 using RagStack.Ingestion;
 using RagStack.Retrieval;
@@ -75,6 +76,28 @@ internal sealed class LocalRagStackClient(
             yield return update;
         }
     }
+
+    public Task<DocumentContent?> GetDocumentContentAsync(string index, string documentId, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public Task<DocumentOriginal?> OpenOriginalAsync(string index, string documentId, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public IAsyncEnumerable<DocumentChange> WatchDocumentsAsync(string index, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public Task<DocumentInfo?> ReingestDocumentAsync(string index, string documentId, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public Task<RagStackStatus> GetStatusAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public Task<IReadOnlyList<ConversationSummary>> ListConversationsAsync(string? titleSearch = null, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public Task<ConversationSummary> CreateConversationAsync(string? title = null, string? index = null, string? domain = null, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public Task<Conversation?> GetConversationAsync(string conversationId, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public Task<ConversationSummary?> RenameConversationAsync(string conversationId, string title, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public Task<bool> DeleteConversationAsync(string conversationId, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public IAsyncEnumerable<ConversationUpdate> AskInConversationStreamingAsync(string conversationId, ConversationQuestion question, CancellationToken cancellationToken = default) => throw new NotImplementedException();
 
     /// <summary>The tenant's document with this id in this index; null for one in another index, as the API answers it.</summary>
     private async Task<DocumentRecord?> FindAsync(string index, string documentId, CancellationToken cancellationToken) =>
