@@ -5,11 +5,14 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RagStack.Answering;
+using RagStack.Conversations;
+using RagStack.Documents;
 using RagStack.Domains;
 using RagStack.Extraction;
 using RagStack.Ingestion;
 using RagStack.Ingestion.Extraction;
 using RagStack.Retrieval;
+using RagStack.Status;
 using RagStack.Storage;
 
 namespace RagStack;
@@ -60,7 +63,27 @@ public static class RagStackServiceCollectionExtensions
             sp.GetRequiredService<IOptions<DomainsOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<Answerer>>()));
+        AddPortal(services);
         return builder;
+    }
+
+    /// <summary>
+    /// What a chat and document portal needs beside asking: conversations (over the store's <see cref="IConversationStore"/>,
+    /// follow-ups condensed through the generator when there is one), a document's content for a viewer, watching an
+    /// index, and the status. Each is built when first asked for, like the pipeline.
+    /// </summary>
+    private static void AddPortal(IServiceCollection services)
+    {
+        services.TryAddSingleton(sp => new QueryCondenser(sp.GetService<IChatClient>(), sp.GetRequiredService<IOptions<AnsweringOptions>>().Value.PromptsDirectory));
+        services.TryAddSingleton<IConversations>(sp => ActivatorUtilities.CreateInstance<ConversationService>(sp));
+        services.TryAddSingleton<IDocumentContentReader>(sp => ActivatorUtilities.CreateInstance<DocumentContentReader>(sp));
+        services.TryAddSingleton<IDocumentWatcher>(sp => ActivatorUtilities.CreateInstance<DocumentWatcher>(sp));
+        services.TryAddSingleton<IRagStackStatusReader>(sp => new RagStackStatusReader(
+            sp.GetRequiredService<IDocumentCatalog>(),
+            sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
+            sp.GetService<IChatClient>(),
+            sp.GetRequiredService<IOptions<DomainsOptions>>(),
+            sp.GetRequiredService<IOptions<AnsweringOptions>>()));
     }
 
     /// <summary>

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using RagStack.Conversations;
 using RagStack.Documents;
 using RagStack.Storage.Embedded.Blobs;
 using RagStack.Storage.Embedded.Chunks;
+using RagStack.Storage.Embedded.Conversations;
 using RagStack.Storage.Embedded.Database;
 using RagStack.Storage.Embedded.Documents;
 using RagStack.Storage.Embedded.Ingestion;
@@ -13,7 +15,7 @@ namespace RagStack.Storage.Embedded;
 
 /// <summary>
 /// The embedded default store: one data folder with <c>ragstack.db</c> (SQLite: documents and chunks, the source of
-/// truth), <c>blobs/</c> (original bytes), <c>keyword/</c> (Lucene BM25) and <c>vectors/</c> (USearch HNSW). The derived
+/// truth, and the conversations), <c>blobs/</c> (original bytes), <c>keyword/</c> (Lucene BM25) and <c>vectors/</c> (USearch HNSW). The derived
 /// indexes are persisted periodically and on dispose; after a crash they are rebuilt from the database on open.
 /// </summary>
 public sealed class EmbeddedStore : IAsyncDisposable, IDisposable
@@ -33,6 +35,7 @@ public sealed class EmbeddedStore : IAsyncDisposable, IDisposable
         _chunks = chunks;
         Documents = new SqliteDocumentCatalog(database);
         IngestionQueue = new SqliteIngestionQueue(database, time);
+        Conversations = new SqliteConversationStore(database);
         Blobs = blobs;
         if (options.PersistInterval > TimeSpan.Zero)
         {
@@ -45,6 +48,9 @@ public sealed class EmbeddedStore : IAsyncDisposable, IDisposable
 
     /// <summary>The durable ingestion queue, in the same database as the documents it feeds.</summary>
     public IIngestionQueue IngestionQueue { get; }
+
+    /// <summary>The conversations of every tenant, in the same database.</summary>
+    public IConversationStore Conversations { get; }
 
     /// <summary>The chunks with their keyword and vector indexes. Owned by this store: disposing it alone does nothing.</summary>
     public IChunkStore Chunks => _chunks;

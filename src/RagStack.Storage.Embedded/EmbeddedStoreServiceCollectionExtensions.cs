@@ -14,9 +14,9 @@ namespace RagStack;
 public static class EmbeddedStoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Stores documents, chunks, vectors, keywords, originals and the ingestion queue in the data folder
-    /// (<c>RagStack:DataDirectory</c>): <see cref="IDocumentCatalog"/>, <see cref="IChunkStore"/>, <see cref="IBlobStore"/>
-    /// and <see cref="IIngestionQueue"/> as singletons backed by one <see cref="EmbeddedStore"/>, opened on first use and
+    /// Stores documents, chunks, vectors, keywords, originals, the ingestion queue and conversations in the data folder
+    /// (<c>RagStack:DataDirectory</c>): <see cref="IDocumentCatalog"/>, <see cref="IChunkStore"/>, <see cref="IBlobStore"/>,
+    /// <see cref="IIngestionQueue"/> and <see cref="Conversations.IConversationStore"/> as singletons backed by one <see cref="EmbeddedStore"/>, opened on first use and
     /// disposed with the container. Settings come from <c>RagStack:Storage:Embedded</c>, then <paramref name="configure"/>.
     /// </summary>
     public static IRagStackBuilder AddEmbeddedStore(this IRagStackBuilder builder, Action<EmbeddedStoreOptions>? configure = null)
@@ -35,6 +35,7 @@ public static class EmbeddedStoreServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<EmbeddedStore>().Chunks);
         services.TryAddSingleton(sp => sp.GetRequiredService<EmbeddedStore>().Blobs);
         services.TryAddSingleton(sp => sp.GetRequiredService<EmbeddedStore>().IngestionQueue);
+        services.TryAddSingleton(sp => sp.GetRequiredService<EmbeddedStore>().Conversations);
         return builder;
     }
 }

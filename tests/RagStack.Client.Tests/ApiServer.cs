@@ -7,13 +7,16 @@ using Microsoft.Extensions.DependencyInjection;
 namespace RagStack.Client.Tests;
 
 /// <summary>
-/// RagStack.Api on real Kestrel at a free loopback port, on a fresh data folder with no documents, one API key (tenant
-/// <c>acme</c>) and one domain (<c>legal</c>, index <c>contracts</c>); without a generator model, so answers are the
+/// RagStack.Api on real Kestrel at a free loopback port, on a fresh data folder with no documents, two API keys (tenants
+/// <c>acme</c> and <c>other</c>) and one domain (<c>legal</c>, index <c>contracts</c>); without a generator model, so answers are the
 /// cited passages.
 /// </summary>
 public sealed class ApiServer : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string ApiKey = "client-tests-key";
+
+    /// <summary>The key of a second tenant, <c>other</c>.</summary>
+    public const string OtherApiKey = "client-tests-other-key";
     public const string LegalIndex = "contracts";
 
     /// <summary>A short lease the tests upload: two sections, each one fact.</summary>
@@ -29,7 +32,15 @@ public sealed class ApiServer : WebApplicationFactory<Program>, IAsyncLifetime
         Rent is paid monthly in advance, on the first working day of each month.
         """;
 
+    private readonly string? _generatorModel;
+
     public ApiServer() => UseKestrel();
+
+    private ApiServer(string generatorModel)
+        : this() => _generatorModel = generatorModel;
+
+    /// <summary>The same service with a llama.cpp generator running <paramref name="generatorModel"/> (a GGUF file); start it with InitializeAsync.</summary>
+    public static ApiServer WithGenerator(string generatorModel) => new(generatorModel);
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "ragstack-client-tests-" + Guid.NewGuid().ToString("N"));
 
@@ -45,7 +56,13 @@ public sealed class ApiServer : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("RagStack:DataDirectory", DataDirectory);
         builder.UseSetting("RagStack:ApiKeys:0:Key", ApiKey);
         builder.UseSetting("RagStack:ApiKeys:0:Tenant", "acme");
+        builder.UseSetting("RagStack:ApiKeys:1:Key", OtherApiKey);
+        builder.UseSetting("RagStack:ApiKeys:1:Tenant", "other");
         builder.UseSetting("RagStack:Domains:legal:Index", LegalIndex);
+        if (_generatorModel is not null)
+        {
+            builder.UseSetting("RagStack:Generator:ModelPath", _generatorModel);
+        }
     }
 
     public Task InitializeAsync()

@@ -34,6 +34,8 @@ public sealed record DocumentInfo
     public required string Name { get; init; }
     public required string Index { get; init; }
     public DocumentStatus Status { get; init; }
+    /// <summary>The pipeline step the document is at.</summary>
+    public DocumentStage Stage { get; init; }
     /// <summary>The step that failed, when <see cref="Status"/> is <see cref="DocumentStatus.Failed"/>.</summary>
     public string? FailedStep { get; init; }
     /// <summary>A readable reason for the failure.</summary>
@@ -42,8 +44,13 @@ public sealed record DocumentInfo
     public string ContentType { get; init; } = "";
     public long SizeBytes { get; init; }
     public IReadOnlyList<string> Tags { get; init; } = [];
+    /// <summary>The document's chunks (k of n: <see cref="ChunksEmbedded"/> of these while it is embedded).</summary>
     public int ChunkCount { get; init; }
+    /// <summary>How many chunks are embedded so far, while <see cref="Stage"/> is <see cref="DocumentStage.Embedding"/>.</summary>
+    public int ChunksEmbedded { get; init; }
     public int? PageCount { get; init; }
+    /// <summary>The 1-based pages without extracted text ("scanned, needs OCR").</summary>
+    public IReadOnlyList<int> PagesWithoutText { get; init; } = [];
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 
@@ -57,13 +64,16 @@ public sealed record DocumentInfo
             Name = document.Name,
             Index = document.Index,
             Status = document.Status,
+            Stage = document.Stage,
             FailedStep = document.FailedStep,
             Error = document.Error,
             ContentType = document.ContentType,
             SizeBytes = document.SizeBytes,
             Tags = document.Tags,
             ChunkCount = document.ChunkCount,
+            ChunksEmbedded = document.ChunksEmbedded,
             PageCount = document.PageCount,
+            PagesWithoutText = document.PagesWithoutText,
             CreatedAt = document.CreatedAt,
             UpdatedAt = document.UpdatedAt,
         };

@@ -13,6 +13,25 @@ public enum DocumentStatus
     Failed,
 }
 
+/// <summary>Where a document is in the ingestion pipeline, step by step, as a portal shows it.</summary>
+public enum DocumentStage
+{
+    /// <summary>Accepted and waiting for the pipeline.</summary>
+    Queued,
+    /// <summary>Its text is being extracted.</summary>
+    Extracting,
+    /// <summary>Its text is being cut into chunks.</summary>
+    Partitioning,
+    /// <summary>Its chunks are being embedded (<see cref="DocumentRecord.ChunksEmbedded"/> of <see cref="DocumentRecord.ChunkCount"/>).</summary>
+    Embedding,
+    /// <summary>Its chunks are being written to the index.</summary>
+    Indexing,
+    /// <summary>Every step finished; the document's chunks are searchable.</summary>
+    Ready,
+    /// <summary>A step failed; <see cref="DocumentRecord.FailedStep"/> and <see cref="DocumentRecord.Error"/> say which and why.</summary>
+    Failed,
+}
+
 /// <summary>The names of the ingestion pipeline's steps, in order.</summary>
 public static class PipelineSteps
 {
@@ -49,8 +68,28 @@ public sealed record DocumentRecord
     public string? FailedStep { get; init; }
     /// <summary>A readable reason for the failure.</summary>
     public string? Error { get; init; }
+    /// <summary>The document's chunks: those its last partitioning cut (while it is embedded and indexed), then those searchable.</summary>
     public int ChunkCount { get; init; }
+    /// <summary>How many of <see cref="ChunkCount"/> chunks are embedded so far, while the document is embedded.</summary>
+    public int ChunksEmbedded { get; init; }
     public int? PageCount { get; init; }
+    /// <summary>The 1-based pages from which no text was extracted (scanned pages that need OCR); empty for formats without pages.</summary>
+    public IReadOnlyList<int> PagesWithoutText { get; init; } = [];
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>The pipeline step the document is at, from its status and the last step it completed.</summary>
+    public DocumentStage Stage => Status switch
+    {
+        DocumentStatus.Queued => DocumentStage.Queued,
+        DocumentStatus.Ready => DocumentStage.Ready,
+        DocumentStatus.Failed => DocumentStage.Failed,
+        _ => CompletedStep switch
+        {
+            PipelineSteps.Extract => DocumentStage.Partitioning,
+            PipelineSteps.Partition => DocumentStage.Embedding,
+            PipelineSteps.Embed or PipelineSteps.Index => DocumentStage.Indexing,
+            _ => DocumentStage.Extracting,
+        },
+    };
 }

@@ -1,13 +1,10 @@
-using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using RagStack.Answering;
 using RagStack.Api.Problems;
+using RagStack.Api.Streaming;
 
 namespace RagStack.Api.Ask;
 
@@ -21,14 +18,9 @@ internal sealed partial class AnswerEventStream(IAsyncEnumerator<AnswerUpdate> u
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         await using var stream = updates;
-        var response = httpContext.Response;
-        var services = httpContext.RequestServices;
-        var json = services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
-        var logger = services.GetRequiredService<ILogger<AnswerEventStream>>();
+        var logger = httpContext.RequestServices.GetRequiredService<ILogger<AnswerEventStream>>();
         var cancellationToken = httpContext.RequestAborted;
-        response.ContentType = AskApi.EventStream;
-        response.Headers.CacheControl = "no-cache";
-        httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        var events = EventStream.Start(httpContext);
 
         Answer? answer = null;
         var more = hasCurrent;
@@ -37,7 +29,7 @@ internal sealed partial class AnswerEventStream(IAsyncEnumerator<AnswerUpdate> u
             var update = stream.Current;
             if (update.Text.Length > 0)
             {
-                await WriteAsync(response, "token", new TokenEvent(update.Text), json, cancellationToken);
+                await events.WriteAsync("token", new TokenEvent(update.Text), cancellationToken);
             }
 
             answer ??= update.Completed;
@@ -50,27 +42,19 @@ internal sealed partial class AnswerEventStream(IAsyncEnumerator<AnswerUpdate> u
                 LogStreamFailed(logger, e);
                 var problem = ProblemExceptionHandler.Describe(e)
                     ?? new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "The answer failed", Detail = "The answer stopped before it was finished; see the service log." };
-                await WriteAsync(response, "error", problem, json, cancellationToken);
+                await events.WriteAsync("error", problem, cancellationToken);
                 return;
             }
         }
 
         if (answer is null)
         {
-            await WriteAsync(response, "error", new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "The answer failed", Detail = "The answer stream ended without its finished answer." }, json, cancellationToken);
+            await events.WriteAsync("error", new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "The answer failed", Detail = "The answer stream ended without its finished answer." }, cancellationToken);
             return;
         }
 
-        await WriteAsync(response, "sources", new SourcesEvent(SourceResponse.From(answer.Sources)), json, cancellationToken);
-        await WriteAsync(response, "done", DoneEvent.From(answer), json, cancellationToken);
-    }
-
-    private static async Task WriteAsync<T>(HttpResponse response, string name, T data, JsonSerializerOptions json, CancellationToken cancellationToken)
-    {
-        // Compact JSON has no line breaks, so one data line carries the whole event.
-        var line = $"event: {name}\ndata: {JsonSerializer.Serialize(data, json)}\n\n";
-        await response.Body.WriteAsync(Encoding.UTF8.GetBytes(line), cancellationToken);
-        await response.Body.FlushAsync(cancellationToken);
+        await events.WriteAsync("sources", new SourcesEvent(SourceResponse.From(answer.Sources)), cancellationToken);
+        await events.WriteAsync("done", DoneEvent.From(answer), cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A streamed answer failed after its first event")]

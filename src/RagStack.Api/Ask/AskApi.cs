@@ -12,7 +12,7 @@ namespace RagStack.Api.Ask;
 public static class AskApi
 {
     /// <summary>The media type that asks for the answer as server-sent events.</summary>
-    public const string EventStream = "text/event-stream";
+    public const string EventStream = Streaming.EventStream.MediaType;
 
     /// <summary>
     /// Maps <c>POST {group}/ask</c> on <paramref name="routes"/>: a JSON answer, or with <c>Accept: text/event-stream</c>
@@ -51,7 +51,7 @@ public static class AskApi
             Temperature = body.Temperature,
         };
 
-        if (!WantsEventStream(http))
+        if (!Streaming.EventStream.IsWanted(http))
         {
             return TypedResults.Ok(AskResponse.From(await answerer.AskAsync(request, cancellationToken)));
         }
@@ -78,7 +78,4 @@ public static class AskApi
         : body.Temperature is { } t && (!float.IsFinite(t) || t is < 0 or > 2) ? RequestProblems.Invalid("temperature must be between 0 and 2.")
         : RequestProblems.InvalidIndex(body.Index) is { } index ? index
         : null;
-
-    private static bool WantsEventStream(HttpRequest request) =>
-        request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(EventStream, StringComparison.OrdinalIgnoreCase));
 }

@@ -24,6 +24,7 @@ internal sealed record DocumentResponse(
     string Name,
     string Index,
     DocumentStatus Status,
+    DocumentStage Stage,
     IReadOnlyList<StepResponse> Steps,
     string? FailedStep,
     string? Error,
@@ -31,33 +32,46 @@ internal sealed record DocumentResponse(
     long SizeBytes,
     IReadOnlyList<string> Tags,
     int ChunkCount,
+    int ChunksEmbedded,
     int? PageCount,
+    IReadOnlyList<int> PagesWithoutText,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     string StatusUrl,
     string ContentUrl)
 {
-    public static DocumentResponse From(DocumentRecord document, string pathBase)
+    public static DocumentResponse From(DocumentRecord document, string pathBase) => From(DocumentInfo.From(document), pathBase);
+
+    /// <summary>A client's view of a document as the service reports it, with its links.</summary>
+    public static DocumentResponse From(DocumentInfo document, string pathBase)
     {
+        ArgumentNullException.ThrowIfNull(document);
         var url = $"{pathBase}/api/indexes/{Uri.EscapeDataString(document.Index)}/documents/{Uri.EscapeDataString(document.Id)}";
         return new DocumentResponse(
-            document.Id, document.Name, document.Index, document.Status, StepsOf(document), document.FailedStep, document.Error,
-            document.ContentType, document.SizeBytes, document.Tags, document.ChunkCount, document.PageCount,
-            document.CreatedAt, document.UpdatedAt, url, url + "/content");
+            document.Id, document.Name, document.Index, document.Status, document.Stage, StepsOf(document.Stage, document.FailedStep), document.FailedStep, document.Error,
+            document.ContentType, document.SizeBytes, document.Tags, document.ChunkCount, document.ChunksEmbedded, document.PageCount,
+            document.PagesWithoutText, document.CreatedAt, document.UpdatedAt, url, url + "/content");
     }
 
-    /// <summary>Each step's state, from the last completed step and the document's status.</summary>
-    private static IReadOnlyList<StepResponse> StepsOf(DocumentRecord document)
+    /// <summary>Each step's state from the document's stage: the steps before it done, its own running (or failed).</summary>
+    private static IReadOnlyList<StepResponse> StepsOf(DocumentStage stage, string? failedStep)
     {
         var steps = PipelineSteps.All;
-        var completed = document.Status == DocumentStatus.Ready ? steps.Count - 1
-            : document.CompletedStep is { } step ? IndexOf(steps, step) : -1;
-        var failed = document.Status == DocumentStatus.Failed && document.FailedStep is { } f ? IndexOf(steps, f) : -1;
+        var current = stage switch
+        {
+            DocumentStage.Queued => -1,
+            DocumentStage.Extracting => 0,
+            DocumentStage.Partitioning => 1,
+            DocumentStage.Embedding => 2,
+            DocumentStage.Indexing => 3,
+            DocumentStage.Ready => steps.Count,
+            _ => failedStep is { } f ? IndexOf(steps, f) : 0,
+        };
         return [.. steps.Select((name, i) => new StepResponse(name,
-            i <= completed ? StepStatus.Done
-            : i == failed ? StepStatus.Failed
-            : document.Status == DocumentStatus.Processing && i == completed + 1 ? StepStatus.Running
-            : StepStatus.Pending))];
+            current < 0 || i > current ? StepStatus.Pending
+            : i < current ? StepStatus.Done
+            : stage == DocumentStage.Failed ? StepStatus.Failed
+            : StepStatus.Running))];
     }
 
     private static int IndexOf(IReadOnlyList<string> steps, string step)
@@ -79,6 +93,9 @@ internal sealed record UploadResponse(IReadOnlyList<UploadedDocument> Documents)
 
 /// <summary>One uploaded document: queued for ingestion, or <c>unchanged</c> when the index already holds these bytes under its name.</summary>
 internal sealed record UploadedDocument(string Id, string Name, string Index, DocumentStatus Status, bool Unchanged, string ContentType, long SizeBytes, string StatusUrl, string ContentUrl);
+
+/// <summary>One event of <c>GET …/documents/events</c>: what happened and the document as it is now (or was, when deleted).</summary>
+internal sealed record DocumentChangeEvent(DocumentChangeKind Kind, DocumentResponse Document);
 
 /// <summary>The documents of an index.</summary>
 internal sealed record DocumentListResponse(string Index, IReadOnlyList<DocumentResponse> Documents);

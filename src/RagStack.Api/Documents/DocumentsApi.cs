@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.OpenApi;
+using RagStack.Api.Streaming;
 using RagStack.Api.Tenancy;
 using RagStack.Documents;
 using RagStack.Ingestion;
@@ -11,7 +12,8 @@ using RagStack.Ingestion;
 namespace RagStack.Api.Documents;
 
 /// <summary>
-/// Maps the documents of an index: upload (queued for ingestion), list, status, original content and delete. Every
+/// Maps the documents of an index: upload (queued for ingestion), list, status, its changes as they happen, original
+/// content, extracted text with spans, re-ingestion and delete. Every
 /// call sees only the caller's tenant; another tenant's document is answered 404, exactly like one that does not exist.
 /// </summary>
 public static class DocumentsApi
@@ -46,6 +48,21 @@ public static class DocumentsApi
             .WithName("GetDocumentContent")
             .WithSummary("The original file as it was uploaded.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}/text", GetTextAsync)
+            .WithName("GetDocumentText")
+            .WithSummary("The document's extracted text with its pages, sections and chunk spans, for a viewer; a citation's start and end point into it.")
+            .Produces<DocumentContent>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/events", WatchAsync)
+            .WithName("WatchDocuments")
+            .WithSummary("Server-sent events: an existing event per document of the index, then changed and deleted events as the pipeline moves them on.")
+            .Produces<DocumentChangeEvent>(StatusCodes.Status200OK, EventStream.MediaType);
+        group.MapPost("/{id}/reingest", ReingestAsync)
+            .WithName("ReingestDocument")
+            .WithSummary("Runs the document through the pipeline again from its stored original.")
+            .Produces<DocumentResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapDelete("/{id}", DeleteAsync)
             .WithName("DeleteDocument")
             .WithSummary("Removes the document: its chunks, its record and its original.")
@@ -175,6 +192,57 @@ public static class DocumentsApi
     {
         response.Headers.XContentTypeOptions = "nosniff";
         return TypedResults.Stream(content, document.ContentType is { Length: > 0 } type ? type : "application/octet-stream", document.Name, enableRangeProcessing: true);
+    }
+
+    private static async Task<Results<Ok<DocumentContent>, ProblemHttpResult>> GetTextAsync(
+        string index, string id, HttpContext http, IDocumentContentReader reader, CancellationToken cancellationToken) =>
+        await reader.ReadAsync(RequestTenant.Of(http), index, id, cancellationToken) is { } content ? TypedResults.Ok(content) : NotFound(index, id);
+
+    /// <summary>The index's documents, then their changes, until the caller goes away; the stream is the caller's tenant's only.</summary>
+    private static async Task WatchAsync(string index, HttpContext http, IDocumentWatcher watcher)
+    {
+        var cancellationToken = http.RequestAborted;
+        var events = EventStream.Start(http);
+        // The headers go at once, so a caller sees the stream open even for an empty index.
+        await http.Response.Body.FlushAsync(cancellationToken);
+        try
+        {
+            await foreach (var change in watcher.WatchAsync(RequestTenant.Of(http), index, cancellationToken))
+            {
+                var document = DocumentResponse.From(change.Document, http.Request.PathBase);
+                await events.WriteAsync(change.Kind.ToString().ToLowerInvariant(), new DocumentChangeEvent(change.Kind, document), cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller went away: the normal end of a watch.
+        }
+    }
+
+    private static async Task<IResult> ReingestAsync(
+        string index, string id, HttpContext http, IDocumentCatalog catalog, IBlobStore blobs, IIngestionQueue queue, IngestionSignal signal, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(index, id, http, catalog, cancellationToken) is not { } document)
+        {
+            return NotFound(index, id);
+        }
+
+        if (document.Status is DocumentStatus.Queued or DocumentStatus.Processing)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Document is being ingested",
+                $"{UploadNames.Show(document.Name)} is queued or being ingested right now; re-ingest it once its status is ready or failed.");
+        }
+
+        if (!blobs.Exists(document.ContentHash))
+        {
+            return Problem(StatusCodes.Status404NotFound, "Original missing", $"The original of {UploadNames.Show(document.Name)} is missing from the blob store; upload it again.");
+        }
+
+        // Queued, it is no longer "ready with these bytes", so the pipeline runs it again instead of skipping it.
+        var queued = document with { Status = DocumentStatus.Queued, FailedStep = null, Error = null, CompletedStep = null, ChunksEmbedded = 0, UpdatedAt = time.GetUtcNow() };
+        await queue.EnqueueAsync([queued], CancellationToken.None);
+        signal.Notify();
+        return TypedResults.Json(DocumentResponse.From(queued, http.Request.PathBase), statusCode: StatusCodes.Status202Accepted);
     }
 
     private static async Task<IResult> DeleteAsync(

@@ -9,10 +9,12 @@ using Microsoft.Extensions.Options;
 using RagStack.Api.Ask;
 using RagStack.Api.Diagnostics;
 using RagStack.Api.Documents;
+using RagStack.Api.Conversations;
 using RagStack.Api.Generation;
 using RagStack.Api.OpenAi;
 using RagStack.Api.Problems;
 using RagStack.Api.Search;
+using RagStack.Api.Status;
 using RagStack.Api.Tenancy;
 using RagStack.Documents;
 
@@ -66,7 +68,8 @@ public static class RagStackApiHostingExtensions
     }
 
     /// <summary>
-    /// Maps the service's endpoints: <c>POST /api/search</c>, <c>POST /api/ask</c>, the OpenAI-compatible <c>/v1</c>
+    /// Maps the service's endpoints: <c>POST /api/search</c>, <c>POST /api/ask</c>, the documents of each index
+    /// (<c>/api/indexes/{index}/documents</c>), <c>/api/conversations</c>, <c>GET /api/status</c>, the OpenAI-compatible <c>/v1</c>
     /// (chat completions, models, embeddings), the OpenAPI document at
     /// <c>/openapi/v1.json</c> and <c>/health</c>; errors are answered as RFC 7807 problem details.
     /// </summary>
@@ -84,6 +87,8 @@ public static class RagStackApiHostingExtensions
         api.MapSearchApi();
         api.MapAskApi();
         api.MapDocumentsApi();
+        api.MapConversationsApi();
+        api.MapStatusApi();
         app.MapOpenAiApi();
         return app;
     }

@@ -31,7 +31,7 @@ internal static class ProblemResponses
             {
                 if (JsonSerializer.Deserialize<ProblemBody>(text, ApiJson.Options) is { } problem)
                 {
-                    return new RagStackApiException(response.StatusCode, problem.Title ?? reason, problem.Detail);
+                    return new RagStackApiException(response.StatusCode, problem.Title ?? reason, problem.Detail, RetryAfterOf(response));
                 }
             }
             catch (JsonException)
@@ -41,8 +41,16 @@ internal static class ProblemResponses
         }
 
         var detail = text.Length > MaxPlainTextDetail ? text[..MaxPlainTextDetail] + "…" : text;
-        return new RagStackApiException(response.StatusCode, reason, detail.Trim() is { Length: > 0 } trimmed ? trimmed : null);
+        return new RagStackApiException(response.StatusCode, reason, detail.Trim() is { Length: > 0 } trimmed ? trimmed : null, RetryAfterOf(response));
     }
+
+    /// <summary>The wait a <c>Retry-After</c> header asks for, as seconds or as a date; null without one.</summary>
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow is { Ticks: > 0 } wait ? wait : TimeSpan.Zero,
+        _ => null,
+    };
 
     /// <summary>The problem of an <c>error</c> event sent after a stream started.</summary>
     public static RagStackApiException FromEvent(string data)

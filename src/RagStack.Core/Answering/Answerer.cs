@@ -143,6 +143,7 @@ internal sealed partial class Answerer : IAnswerer
         var relevance = Relevance(vector, results);
         activity?.SetTag("ragstack.results", results.Count);
         activity?.SetTag("ragstack.relevance", relevance);
+        yield return new AnswerUpdate { Retrieved = results.Count };
 
         if (results.Count == 0 || relevance < _options.RelevanceThreshold)
         {

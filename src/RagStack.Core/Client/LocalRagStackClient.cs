@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RagStack.Answering;
+using RagStack.Conversations;
 using RagStack.Documents;
 using RagStack.Ingestion;
 using RagStack.Retrieval;
@@ -12,7 +14,7 @@ namespace RagStack.Client;
 /// every call acts for the configured tenant.
 /// </summary>
 internal sealed class LocalRagStackClient(
-    IDocumentIngestor ingestor, IDocumentCatalog catalog, IRetriever retriever, IAnswerer answerer, IOptions<LocalClientOptions> options) : IRagStackClient
+    IDocumentIngestor ingestor, IDocumentCatalog catalog, IRetriever retriever, IAnswerer answerer, IOptions<LocalClientOptions> options, IServiceProvider services) : IRagStackClient
 {
     private readonly string _tenant = options.Value.Tenant;
 
@@ -73,6 +75,90 @@ internal sealed class LocalRagStackClient(
         await foreach (var update in answerer.AskStreamingAsync(request with { Tenant = _tenant }, cancellationToken))
         {
             yield return update;
+        }
+    }
+
+    public Task<DocumentContent?> GetDocumentContentAsync(string index, string documentId, CancellationToken cancellationToken = default) =>
+        Portal<IDocumentContentReader>().ReadAsync(_tenant, index, documentId, cancellationToken);
+
+    public async Task<DocumentOriginal?> OpenOriginalAsync(string index, string documentId, CancellationToken cancellationToken = default)
+    {
+        if (await FindAsync(index, documentId, cancellationToken) is not { } document)
+        {
+            return null;
+        }
+
+        var content = Portal<IBlobStore>().OpenRead(document.ContentHash)
+            ?? throw new FileNotFoundException($"The original of {document.Name} is missing from the blob store; upload it again.");
+        return new DocumentOriginal(content, document.ContentType is { Length: > 0 } type ? type : "application/octet-stream", document.Name);
+    }
+
+    public IAsyncEnumerable<DocumentChange> WatchDocumentsAsync(string index, CancellationToken cancellationToken = default) =>
+        Portal<IDocumentWatcher>().WatchAsync(_tenant, index, cancellationToken);
+
+    /// <summary>Ingests the stored original again before it returns, as an upload does in process.</summary>
+    public async Task<DocumentInfo?> ReingestDocumentAsync(string index, string documentId, CancellationToken cancellationToken = default)
+    {
+        if (await FindAsync(index, documentId, cancellationToken) is not { } document)
+        {
+            return null;
+        }
+
+        var blobs = Portal<IBlobStore>();
+        if (!blobs.Exists(document.ContentHash))
+        {
+            throw new FileNotFoundException($"The original of {document.Name} is missing from the blob store; upload it again.");
+        }
+
+        // Queued, it is no longer "ready with these bytes", so the pipeline runs it again instead of skipping it.
+        await catalog.UpsertAsync(document with { Status = DocumentStatus.Queued, CompletedStep = null, ChunksEmbedded = 0 }, cancellationToken);
+        var result = await ingestor.IngestAsync(new IngestRequest
+        {
+            Name = document.Name,
+            Index = document.Index,
+            Tenant = _tenant,
+            Tags = document.Tags,
+            OpenContent = () => blobs.OpenRead(document.ContentHash) ?? throw new FileNotFoundException($"The original of {document.Name} is missing from the blob store."),
+        }, cancellationToken);
+        return result.Document is { } ingested ? DocumentInfo.From(ingested) : await GetDocumentAsync(index, documentId, cancellationToken);
+    }
+
+    public Task<RagStackStatus> GetStatusAsync(CancellationToken cancellationToken = default) =>
+        Portal<IRagStackStatusReader>().ReadAsync(_tenant, cancellationToken);
+
+    public Task<IReadOnlyList<ConversationSummary>> ListConversationsAsync(string? titleSearch = null, CancellationToken cancellationToken = default) =>
+        Portal<IConversations>().ListAsync(_tenant, titleSearch, cancellationToken);
+
+    public Task<ConversationSummary> CreateConversationAsync(string? title = null, string? index = null, string? domain = null, CancellationToken cancellationToken = default) =>
+        Portal<IConversations>().CreateAsync(_tenant, title, index, domain, cancellationToken);
+
+    public Task<Conversation?> GetConversationAsync(string conversationId, CancellationToken cancellationToken = default) =>
+        Portal<IConversations>().GetAsync(_tenant, conversationId, cancellationToken);
+
+    public Task<ConversationSummary?> RenameConversationAsync(string conversationId, string title, CancellationToken cancellationToken = default) =>
+        Portal<IConversations>().RenameAsync(_tenant, conversationId, title, cancellationToken);
+
+    public Task<bool> DeleteConversationAsync(string conversationId, CancellationToken cancellationToken = default) =>
+        Portal<IConversations>().DeleteAsync(_tenant, conversationId, cancellationToken);
+
+    /// <summary>In process, a failure after the first step is thrown as it is (the API sends it as a failed update instead); the answer is stored marked.</summary>
+    public IAsyncEnumerable<ConversationUpdate> AskInConversationStreamingAsync(string conversationId, ConversationQuestion question, CancellationToken cancellationToken = default) =>
+        Portal<IConversations>().AskAsync(_tenant, conversationId, question, cancellationToken);
+
+    /// <summary>
+    /// A service only the portal calls need, looked up when first used: a composition whose store keeps no conversations
+    /// still uploads, searches and asks.
+    /// </summary>
+    private T Portal<T>()
+        where T : notnull
+    {
+        try
+        {
+            return services.GetRequiredService<T>();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new NotSupportedException($"This in-process RagStack has no {typeof(T).Name}: its store does not provide it; use the embedded store (AddEmbeddedStore) or a remote RagStack.Api.", e);
         }
     }
 

@@ -223,7 +223,14 @@ internal sealed partial class IngestionPipeline : IDocumentIngestor
         {
             var extraction = _options.Extraction with { PdfPasswords = [.. _options.Extraction.PdfPasswords, .. request.PdfPasswords] };
             var extracted = await _extraction.ExtractAsync(bytes, request.Name, extraction, cancellationToken);
-            document = document with { ContentType = extracted.ContentType, PageCount = extracted.PageCount, CompletedStep = step };
+            document = document with
+            {
+                ContentType = extracted.ContentType,
+                PageCount = extracted.PageCount,
+                PagesWithoutText = PagesWithoutText(extracted),
+                CompletedStep = step,
+            };
+            await _catalog.UpsertAsync(document, cancellationToken);
 
             step = PipelineSteps.Partition;
             var pieces = _chunker.Chunk(extracted, cancellationToken);
@@ -243,7 +250,7 @@ internal sealed partial class IngestionPipeline : IDocumentIngestor
                 End = p.End,
                 Tags = request.Tags,
             }).ToList();
-            document = document with { CompletedStep = step };
+            document = document with { CompletedStep = step, ChunkCount = chunks.Count, ChunksEmbedded = 0 };
             await _catalog.UpsertAsync(document, cancellationToken);
             activity?.SetTag("ragstack.chunks", chunks.Count);
             return new Prepared(request, document, chunks, chunks.Select(c => EmbeddingText(title, c)).ToList(), null, started);
@@ -275,11 +282,7 @@ internal sealed partial class IngestionPipeline : IDocumentIngestor
             activity?.SetTag("ragstack.chunks", texts.Count);
             try
             {
-                vectors = await _embeddings.GenerateAsync(texts, cancellationToken: cancellationToken);
-                if (vectors.Count != texts.Count)
-                {
-                    throw new InvalidOperationException($"The embedding generator returned {vectors.Count} vectors for {texts.Count} chunks.");
-                }
+                vectors = await EmbedReportingAsync(batch, texts, cancellationToken);
             }
             catch (Exception ex)
             {
@@ -303,9 +306,10 @@ internal sealed partial class IngestionPipeline : IDocumentIngestor
         {
             var chunks = prepared.Chunks.Select((c, i) => c with { Vector = vectors[offset + i].Vector }).ToList();
             offset += chunks.Count;
-            var document = prepared.Document with { CompletedStep = PipelineSteps.Embed };
+            var document = prepared.Document with { CompletedStep = PipelineSteps.Embed, ChunksEmbedded = chunks.Count };
             try
             {
+                await _catalog.UpsertAsync(document, cancellationToken);
                 using var activity = RagStackTelemetry.ActivitySource.StartActivity("ingest.index");
                 await _chunks.ReplaceDocumentChunksAsync(document.Tenant, document.Index, document.Id, chunks, cancellationToken);
                 document = document with
@@ -335,6 +339,56 @@ internal sealed partial class IngestionPipeline : IDocumentIngestor
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// Embeds <paramref name="texts"/> (the chunks of <paramref name="batch"/>'s documents, in order) a slice of
+    /// <see cref="IngestionOptions.EmbeddingBatchSize"/> at a time, recording after each slice how many chunks of each
+    /// document are embedded, so a portal can show "embedding k of n".
+    /// </summary>
+    private async Task<GeneratedEmbeddings<Embedding<float>>> EmbedReportingAsync(List<Prepared> batch, List<string> texts, CancellationToken cancellationToken)
+    {
+        var vectors = new GeneratedEmbeddings<Embedding<float>>(texts.Count);
+        var reported = new int[batch.Count];
+        var slice = Math.Max(1, _options.EmbeddingBatchSize);
+        for (var offset = 0; offset < texts.Count; offset += slice)
+        {
+            var count = Math.Min(slice, texts.Count - offset);
+            var part = await _embeddings.GenerateAsync(texts.GetRange(offset, count), cancellationToken: cancellationToken);
+            if (part.Count != count)
+            {
+                throw new InvalidOperationException($"The embedding generator returned {part.Count} vectors for {count} chunks.");
+            }
+
+            vectors.AddRange(part);
+            var start = 0;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var chunks = batch[i].Chunks.Count;
+                var embedded = Math.Clamp(vectors.Count - start, 0, chunks);
+                start += chunks;
+                // A document whose chunks are all embedded is recorded by the index step next; only partial progress is written here.
+                if (embedded != reported[i] && embedded < chunks)
+                {
+                    reported[i] = embedded;
+                    await _catalog.UpsertAsync(batch[i].Document with { ChunksEmbedded = embedded }, cancellationToken);
+                }
+            }
+        }
+
+        return vectors;
+    }
+
+    /// <summary>The 1-based pages of a paged document from which no block of text was extracted (scanned pages).</summary>
+    private static IReadOnlyList<int> PagesWithoutText(ExtractedDocument extracted)
+    {
+        if (extracted.PageCount is not { } pages || pages == 0)
+        {
+            return [];
+        }
+
+        var withText = extracted.Blocks.Where(b => b.Page is not null && !string.IsNullOrWhiteSpace(b.Text)).Select(b => b.Page!.Value).ToHashSet();
+        return [.. Enumerable.Range(1, pages).Where(page => !withText.Contains(page))];
     }
 
     /// <summary>

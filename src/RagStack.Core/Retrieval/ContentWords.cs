@@ -21,20 +21,30 @@ public static partial class ContentWords
         StringComparer.Ordinal);
 
     /// <summary>The distinct content-word stems of <paramref name="text"/>.</summary>
-    public static HashSet<string> Stems(string text)
+    public static HashSet<string> Stems(string text) => [.. Words(text).Select(Stem)];
+
+    /// <summary>The content words of <paramref name="text"/> in order, lower case, as written (not stemmed).</summary>
+    public static IReadOnlyList<string> Words(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var stems = new HashSet<string>(StringComparer.Ordinal);
+        var words = new List<string>();
         foreach (var match in Word().EnumerateMatches(text))
         {
             var word = text.AsSpan(match.Index, match.Length).ToString().ToLowerInvariant();
             if (!StopWords.Contains(word))
             {
-                stems.Add(word.Length > StemLength ? word[..StemLength] : word);
+                words.Add(word);
             }
         }
 
-        return stems;
+        return words;
+    }
+
+    /// <summary>The cheap stem of a lower-case word: its first six letters.</summary>
+    public static string Stem(string word)
+    {
+        ArgumentNullException.ThrowIfNull(word);
+        return word.Length > StemLength ? word[..StemLength] : word;
     }
 
     /// <summary>The share of <paramref name="query"/>'s content words found in <paramref name="text"/>; 1 when the query has none.</summary>

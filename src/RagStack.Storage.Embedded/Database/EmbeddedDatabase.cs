@@ -3,14 +3,14 @@ using Microsoft.Data.Sqlite;
 namespace RagStack.Storage.Embedded.Database;
 
 /// <summary>
-/// The SQLite file that is the source of truth: documents, chunks (text, metadata, vector), the write generation and the
-/// ingestion queue.
+/// The SQLite file that is the source of truth: documents, chunks (text, metadata, vector), the write generation, the
+/// ingestion queue and the conversations.
 /// One connection writes, under <see cref="WriteGate"/>; reads take pooled connections, which WAL lets run beside the writer.
 /// </summary>
 internal sealed class EmbeddedDatabase : IDisposable
 {
     /// <summary>The schema this code reads and writes, kept in <c>PRAGMA user_version</c>.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
@@ -156,6 +156,37 @@ internal sealed class EmbeddedDatabase : IDisposable
                     );
                     CREATE INDEX ingestion_jobs_by_document ON ingestion_jobs (tenant, document_id);
                     CREATE INDEX ingestion_jobs_by_content ON ingestion_jobs (content_hash);
+                    """, transaction);
+            }
+
+            if (version < 3)
+            {
+                Execute(_writer, """
+                    -- Pipeline progress a portal shows: chunks embedded so far, and the pages extraction found no text on.
+                    ALTER TABLE documents ADD COLUMN chunks_embedded INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE documents ADD COLUMN pages_without_text TEXT NOT NULL DEFAULT '[]';
+
+                    CREATE TABLE conversations (
+                        tenant          TEXT    NOT NULL,
+                        id              TEXT    NOT NULL,
+                        title           TEXT    NOT NULL,
+                        index_name      TEXT,
+                        domain          TEXT,
+                        created_at      TEXT    NOT NULL,
+                        updated_at      TEXT    NOT NULL,
+                        PRIMARY KEY (tenant, id)
+                    );
+                    CREATE INDEX conversations_by_update ON conversations (tenant, updated_at);
+
+                    -- seq orders the messages of a conversation; body is the message as JSON (parts, sources, error).
+                    CREATE TABLE conversation_messages (
+                        seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+                        tenant          TEXT    NOT NULL,
+                        conversation_id TEXT    NOT NULL,
+                        id              TEXT    NOT NULL,
+                        body            TEXT    NOT NULL
+                    );
+                    CREATE INDEX conversation_messages_by_conversation ON conversation_messages (tenant, conversation_id, seq);
                     """, transaction);
             }
 

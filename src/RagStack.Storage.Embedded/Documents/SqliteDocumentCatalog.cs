@@ -9,7 +9,7 @@ namespace RagStack.Storage.Embedded.Documents;
 internal sealed class SqliteDocumentCatalog(EmbeddedDatabase database) : IDocumentCatalog
 {
     private const string Columns =
-        "tenant, id, index_name, name, content_hash, content_type, size_bytes, tags, status, completed_step, failed_step, error, chunk_count, page_count, created_at, updated_at";
+        "tenant, id, index_name, name, content_hash, content_type, size_bytes, tags, status, completed_step, failed_step, error, chunk_count, page_count, created_at, updated_at, chunks_embedded, pages_without_text";
 
     public Task<DocumentRecord?> GetAsync(string tenant, string documentId, CancellationToken cancellationToken = default)
     {
@@ -98,7 +98,7 @@ internal sealed class SqliteDocumentCatalog(EmbeddedDatabase database) : IDocume
         command.Transaction = transaction;
         command.CommandText = $"""
             INSERT OR REPLACE INTO documents ({Columns})
-            VALUES ($tenant, $id, $index, $name, $hash, $type, $size, $tags, $status, $completed, $failed, $error, $chunks, $pages, $created, $updated);
+            VALUES ($tenant, $id, $index, $name, $hash, $type, $size, $tags, $status, $completed, $failed, $error, $chunks, $pages, $created, $updated, $embedded, $blank);
             """;
         var p = command.Parameters;
         p.AddWithValue("$tenant", document.Tenant);
@@ -117,6 +117,8 @@ internal sealed class SqliteDocumentCatalog(EmbeddedDatabase database) : IDocume
         p.AddWithValue("$pages", (object?)document.PageCount ?? DBNull.Value);
         p.AddWithValue("$created", document.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
         p.AddWithValue("$updated", document.UpdatedAt.ToString("O", CultureInfo.InvariantCulture));
+        p.AddWithValue("$embedded", document.ChunksEmbedded);
+        p.AddWithValue("$blank", JsonColumn.WriteNumbers(document.PagesWithoutText));
         command.ExecuteNonQuery();
     }
 
@@ -138,5 +140,7 @@ internal sealed class SqliteDocumentCatalog(EmbeddedDatabase database) : IDocume
         PageCount = reader.IsDBNull(13) ? null : reader.GetInt32(13),
         CreatedAt = DateTimeOffset.Parse(reader.GetString(14), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
         UpdatedAt = DateTimeOffset.Parse(reader.GetString(15), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+        ChunksEmbedded = reader.GetInt32(16),
+        PagesWithoutText = JsonColumn.ReadNumbers(reader.GetString(17)),
     };
 }

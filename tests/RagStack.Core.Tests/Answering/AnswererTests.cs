@@ -183,6 +183,12 @@ public sealed class AnswererTests
         {
             await foreach (var update in fixture.Answerer.AskStreamingAsync(new AskRequest { Question = LoraQuestion }, cancellation.Token))
             {
+                if (update.Text.Length == 0)
+                {
+                    // The retrieval update comes before the first token.
+                    continue;
+                }
+
                 received.Add(update.Text);
                 await cancellation.CancelAsync();
             }
