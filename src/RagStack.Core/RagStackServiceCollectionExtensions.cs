@@ -12,7 +12,7 @@ using RagStack.Extraction;
 using RagStack.Ingestion;
 using RagStack.Ingestion.Extraction;
 using RagStack.Retrieval;
-using RagStack.Status;
+using RagStack.Diagnostics;
 using RagStack.Storage;
 
 namespace RagStack;

@@ -4,7 +4,7 @@ using RagStack.Answering;
 using RagStack.Documents;
 using RagStack.Domains;
 
-namespace RagStack.Status;
+namespace RagStack.Diagnostics;
 
 /// <summary>The status from what is composed: the chat client (if any) and its metadata, the embedding generator's, the catalog's indexes and the domains.</summary>
 internal sealed class RagStackStatusReader(
