@@ -67,6 +67,14 @@ internal sealed class EvalSuiteCommand : AsyncCommand<EvalSuiteCommand.Settings>
         [Description("Override: the power the lexical evidence is raised to (see RetrievalOptions.AdaptiveExponent).")]
         public double? AdaptiveExponent { get; init; }
 
+        [CommandOption("--evidence-floor <E>")]
+        [Description("Override: lexical evidence counted as none (see RetrievalOptions.EvidenceFloor).")]
+        public double? EvidenceFloor { get; init; }
+
+        [CommandOption("--evidence-ceiling <E>")]
+        [Description("Override: lexical evidence counted in full (see RetrievalOptions.EvidenceCeiling).")]
+        public double? EvidenceCeiling { get; init; }
+
         [CommandOption("--pack-tokens <N>")]
         [Description("Override: the chunker's packing budget (see ChunkingOptions.PackTokens).")]
         public int? PackTokens { get; init; }
@@ -111,7 +119,7 @@ internal sealed class EvalSuiteCommand : AsyncCommand<EvalSuiteCommand.Settings>
 
         var defaults = new IngestionOptions().Chunking.PackTokens;
         configurations.Add(new Configuration(
-            settings.Fusion is null && settings.DenseWeight is null && settings.KeywordWeight is null && settings.Adaptive is null && settings.AdaptiveExponent is null && settings.PackTokens is null ? "new default" : "new, overridden",
+            settings.Fusion is null && settings.DenseWeight is null && settings.KeywordWeight is null && settings.Adaptive is null && settings.AdaptiveExponent is null && settings.EvidenceFloor is null && settings.EvidenceCeiling is null && settings.PackTokens is null ? "new default" : "new, overridden",
             i => i.Chunking.PackTokens = settings.PackTokens ?? i.Chunking.PackTokens,
             r =>
             {
@@ -120,6 +128,8 @@ internal sealed class EvalSuiteCommand : AsyncCommand<EvalSuiteCommand.Settings>
                 r.KeywordWeight = settings.KeywordWeight ?? r.KeywordWeight;
                 r.AdaptiveKeywordWeight = settings.Adaptive ?? r.AdaptiveKeywordWeight;
                 r.AdaptiveExponent = settings.AdaptiveExponent ?? r.AdaptiveExponent;
+                r.EvidenceFloor = settings.EvidenceFloor ?? r.EvidenceFloor;
+                r.EvidenceCeiling = settings.EvidenceCeiling ?? r.EvidenceCeiling;
             },
             a => a.ExtractiveSentences = settings.ExtractiveSentences ?? a.ExtractiveSentences,
             settings.PackTokens ?? defaults));

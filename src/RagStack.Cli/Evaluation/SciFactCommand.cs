@@ -70,6 +70,14 @@ internal sealed class SciFactCommand : AsyncCommand<SciFactCommand.Settings>
         [Description("The power the lexical evidence is raised to before it scales the keyword weight; 0 turns adaptation off.")]
         public double? AdaptiveExponent { get; init; }
 
+        [CommandOption("--evidence-floor <E>")]
+        [Description("Lexical evidence counted as none (see RetrievalOptions.EvidenceFloor).")]
+        public double? EvidenceFloor { get; init; }
+
+        [CommandOption("--evidence-ceiling <E>")]
+        [Description("Lexical evidence counted in full (see RetrievalOptions.EvidenceCeiling).")]
+        public double? EvidenceCeiling { get; init; }
+
         [CommandOption("--candidates <N>")]
         public int? Candidates { get; init; }
 
@@ -112,6 +120,8 @@ internal sealed class SciFactCommand : AsyncCommand<SciFactCommand.Settings>
                 retrieval.Fusion = settings.Fusion ?? retrieval.Fusion;
                 retrieval.Candidates = settings.Candidates ?? retrieval.Candidates;
                 retrieval.AdaptiveExponent = settings.AdaptiveExponent ?? retrieval.AdaptiveExponent;
+                retrieval.EvidenceFloor = settings.EvidenceFloor ?? retrieval.EvidenceFloor;
+                retrieval.EvidenceCeiling = settings.EvidenceCeiling ?? retrieval.EvidenceCeiling;
             },
             store =>
             {

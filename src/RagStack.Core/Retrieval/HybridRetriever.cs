@@ -92,7 +92,7 @@ internal sealed class HybridRetriever : IRetriever
                 var keyword = Task.Run(() => _store.KeywordSearchAsync(request.Query, filter, candidates, cancellationToken), cancellationToken);
                 IReadOnlyList<IReadOnlyList<ScoredChunk>> rankings = [await dense, await keyword];
                 var keywordWeight = _options.AdaptiveKeywordWeight
-                    ? _options.KeywordWeight * Math.Pow(LexicalEvidence.Of(request.Query, rankings[1]), _options.AdaptiveExponent)
+                    ? _options.KeywordWeight * LexicalEvidence.KeywordShare(_options, LexicalEvidence.Of(request.Query, rankings[1]))
                     : _options.KeywordWeight;
                 double[] weights = [_options.DenseWeight, keywordWeight];
                 ranked = _options.Fusion switch
