@@ -47,6 +47,7 @@ public static class RagStackApiHostingExtensions
 
         rag.AddConfiguredStore()
             .AddOnnxEmbeddings()
+            .AddOnnxReranker()
             .AddConfiguredGenerator()
             .AddAskLimiter();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));

@@ -56,6 +56,15 @@ public sealed class RetrievalOptions
     /// </summary>
     public double EvidenceFloor { get; set; } = 0.3;
 
+    /// <summary>
+    /// The reranker that re-orders hybrid retrieval's best <see cref="RerankCandidates"/> after fusion. Off by default: on
+    /// the evaluation sets neither built-in nor absent cross-encoder paid for its latency (docs/notes/NOTES-issue-14.md).
+    /// </summary>
+    public RerankMethod Rerank { get; set; } = RerankMethod.None;
+
+    /// <summary>How many fused candidates the reranker scores; the rest keep their fused order below them.</summary>
+    public int RerankCandidates { get; set; } = 20;
+
     /// <summary>Lexical evidence at or above this share counts in full: BM25 keeps its whole <see cref="KeywordWeight"/>.</summary>
     public double EvidenceCeiling { get; set; } = 0.5;
 }

@@ -49,7 +49,7 @@ public sealed class RagStackBuilderTests : IDisposable
     }
 
     [Theory]
-    [InlineData("RagStack:Retrieval:Candidate", "RagStack:Retrieval:Candidate is not a setting; RagStack:Retrieval has AdaptiveExponent, AdaptiveKeywordWeight, Candidates, DenseWeight, EvidenceCeiling, EvidenceFloor, Fusion, FusionK, KeywordWeight.")]
+    [InlineData("RagStack:Retrieval:Candidate", "RagStack:Retrieval:Candidate is not a setting; RagStack:Retrieval has AdaptiveExponent, AdaptiveKeywordWeight, Candidates, DenseWeight, EvidenceCeiling, EvidenceFloor, Fusion, FusionK, KeywordWeight, Rerank, RerankCandidates.")]
     [InlineData("RagStack:Ingestion:Chunking:MaxToken", "RagStack:Ingestion:Chunking:MaxToken is not a setting; RagStack:Ingestion:Chunking has HeaderTokens, MaxTokens, OverlapTokens, PackTokens.")]
     [InlineData("RagStack:Domains:legal:Adaptor", "RagStack:Domains:legal:Adaptor is not a setting; RagStack:Domains:legal has Adapter, AdapterScale, Index, SystemPrompt.")]
     public void A_misspelt_setting_inside_a_section_is_refused_naming_it_and_what_exists_there(string key, string message)
