@@ -92,6 +92,7 @@ app.Configure(config =>
             .WithDescription("Show a GGUF model's architecture, size, quantization, tokenizer and chat template.");
         models.AddCommand<ModelsQuantizeCommand>("quantize")
             .WithDescription("Quantize a GGUF model with llama.cpp (Q8_0, Q4_K_M, …).");
+        models.AddCommand<ModelsTokenizeCommand>("tokenize").WithDescription("Tokenize a corpus (JSON lines or text) through llama.cpp into a uint16 token file for training.");
         models.AddCommand<ModelsExportHfCommand>("export-hf").WithDescription("Export a llama GGUF model to Hugging Face's layout (config.json + model.safetensors) for PEFT training.");
     });
     config.AddBranch("adapters", adapters =>
