@@ -19,6 +19,12 @@ public sealed class OnnxEmbeddingOptions
     public EmbeddingModelKind Model { get; set; } = EmbeddingModelKind.ArcticXs;
 
     /// <summary>
+    /// The arithmetic the model runs in: int8 (the default) or fp32. Like <see cref="Model"/>, with <see cref="UseDataFolder"/>
+    /// a new folder records it and an existing folder decides it.
+    /// </summary>
+    public EmbeddingPrecision Precision { get; set; } = EmbeddingPrecision.Int8;
+
+    /// <summary>
     /// Whether the model belongs to the data folder (<c>RagStack:DataDirectory</c>): true for hosts that store vectors, so
     /// vectors of two models are never mixed in one folder; false for a host that only serves embeddings (the model host).
     /// </summary>
