@@ -32,10 +32,9 @@
         const box = event.target;
         if (event.key === "Enter" && !event.shiftKey && !event.isComposing && box instanceof HTMLTextAreaElement && box.hasAttribute("data-send-on-enter")) {
             event.preventDefault();
-            const send = box.form?.querySelector("button[type=submit]");
-            if (send && !send.disabled) {
-                box.form.requestSubmit(send);
-            }
+            // The server decides (an empty question or one while answering is ignored there): the button's disabled
+            // state may not have caught up with the text typed a moment ago.
+            box.form?.requestSubmit();
         }
     });
 
