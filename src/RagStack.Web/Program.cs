@@ -1,16 +1,12 @@
 using RagStack.ServiceDefaults;
-using RagStack.Web.ApiForwarding;
+using RagStack.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.Services.AddApiForwarding(builder.Configuration);
-builder.Services.AddHealthChecks();
+builder.AddRagStackWeb();
 
 var app = builder.Build();
-app.UseDefaultFiles();
-app.UseStaticFiles();
-app.MapApiForwarding();
-app.MapHealthChecks("/health");
+app.MapRagStackWeb();
 app.MapDefaultEndpoints();
 app.Run();
 

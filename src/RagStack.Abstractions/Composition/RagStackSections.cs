@@ -64,10 +64,13 @@ public static class RagStackSections
     /// <summary><c>RagStack:ModelHost</c>: what the model host serves (model id, adapters).</summary>
     public const string ModelHost = "RagStack:ModelHost";
 
+    /// <summary><c>RagStack:Web</c>: the web app (the API it talks to, its key, the default index, upload limits).</summary>
+    public const string Web = "RagStack:Web";
+
     /// <summary>Every section above but the root.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         DataDirectory, VectorStore, Ingestion, Retrieval, Answering, Domains, EmbeddedStore, Qdrant, Embeddings,
-        CrossEncoder, Generator, RemoteGenerator, Images, LocalClient, Api, Uploads, ApiKeys, ModelHost,
+        CrossEncoder, Generator, RemoteGenerator, Images, LocalClient, Api, Uploads, ApiKeys, ModelHost, Web,
     ];
 }

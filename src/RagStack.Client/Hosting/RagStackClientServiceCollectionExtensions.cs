@@ -33,7 +33,11 @@ public static class RagStackClientServiceCollectionExtensions
             }
         }
 
+        // An app that puts a resilience handler on every client (Aspire's service defaults do) must not put its own in
+        // front of these: its 10 s attempt and 30 s total timeouts would cut long answers and server-sent event streams.
+#pragma warning disable EXTEXP0001 // The one way to take back a handler added by ConfigureHttpClientDefaults; experimental in 10.x.
         services.AddHttpClient(RemoteRagStackClient.ResilientClient, Configure)
+            .RemoveAllResilienceHandlers()
             .AddStandardResilienceHandler(o =>
             {
                 // An answer written by a local model takes longer than the defaults' 10 s attempt allow.
@@ -42,10 +46,12 @@ public static class RagStackClientServiceCollectionExtensions
                 o.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(5);
             });
         services.AddHttpClient(RemoteRagStackClient.StreamClient, client =>
-        {
-            Configure(client);
-            client.Timeout = Timeout.InfiniteTimeSpan;
-        });
+            {
+                Configure(client);
+                client.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
         services.TryAddSingleton<IRagStackClient, RemoteRagStackClient>();
         return services;
     }
