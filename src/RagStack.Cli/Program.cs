@@ -93,6 +93,7 @@ app.Configure(config =>
         models.AddCommand<ModelsQuantizeCommand>("quantize")
             .WithDescription("Quantize a GGUF model with llama.cpp (Q8_0, Q4_K_M, …).");
         models.AddCommand<ModelsTokenizeCommand>("tokenize").WithDescription("Tokenize a corpus (JSON lines or text) through llama.cpp into a uint16 token file for training.");
+        models.AddCommand<ModelsImportHfCommand>("import-hf").WithDescription("Convert a Hugging Face LlamaForCausalLM folder to a GGUF model (tokenizer from a vocabulary GGUF).");
         models.AddCommand<ModelsExportHfCommand>("export-hf").WithDescription("Export a llama GGUF model to Hugging Face's layout (config.json + model.safetensors) for PEFT training.");
     });
     config.AddBranch("adapters", adapters =>

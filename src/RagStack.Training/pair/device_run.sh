@@ -9,7 +9,7 @@ out="${OUT:?set OUT to the folder whose files come back}"
 export PYTHONUNBUFFERED=1
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || true
 python3 "$dir/train_pair.py" --train "$dir/train.u16" --heldout "$dir/heldout.u16" --out /tmp/pair \
-    --target-seconds "${TARGET_SECONDS:-175}" --draft-seconds "${DRAFT_SECONDS:-95}" 2>&1 | tee "$out/run.log"
+    --target-seconds "${TARGET_SECONDS:-140}" --draft-seconds "${DRAFT_SECONDS:-90}" 2>&1 | tee "$out/run.log"
 cp /tmp/pair/metrics.json "$out/" 2>/dev/null
 tar -C /tmp -cf - pair | gzip -1 | split -b 15m -d - "$out/pair.tgz."
 ls -la "$out"

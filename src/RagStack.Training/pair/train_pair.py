@@ -9,7 +9,7 @@ transformers is importable: its logits against ours). Weights are saved in BF16 
 rounding doesn't matter: the F32 GGUF is made from these exact BF16 values, so it is the reference transformers loads).
 
 Usage (one device run does everything):
-  python3 train_pair.py --train train.u16 --heldout heldout.u16 --out DIR [--target-seconds 170] [--draft-seconds 90]
+  python3 train_pair.py --train train.u16 --heldout heldout.u16 --out DIR [--target-seconds 140] [--draft-seconds 90]
   python3 train_pair.py ... --micro      # a tiny CPU run of the whole path, to test the script
 
 Writes into --out: target/{config.json,model.safetensors}, draft/{...}, reference.safetensors (held-out token ids and
@@ -358,7 +358,11 @@ def reference(target_exact, draft_exact, folders, heldout, args, out):
         logits = ours
         try:
             from transformers import LlamaForCausalLM
-            hf = LlamaForCausalLM.from_pretrained(folder, torch_dtype=torch.float32).float().eval()
+            try:
+                hf = LlamaForCausalLM.from_pretrained(folder, dtype=torch.float32)
+            except TypeError:  # transformers 4 names it torch_dtype
+                hf = LlamaForCausalLM.from_pretrained(folder, torch_dtype=torch.float32)
+            hf = hf.float().eval()
             theirs = hf(input_ids=ids).logits.float()
             info[f"{name}_transformers_vs_script_max_abs"] = (theirs - ours).abs().max().item()
             logits = theirs
@@ -376,15 +380,15 @@ def main():
     parser.add_argument("--train", required=True)
     parser.add_argument("--heldout", required=True)
     parser.add_argument("--out", required=True)
-    parser.add_argument("--target-seconds", type=float, default=170)
+    parser.add_argument("--target-seconds", type=float, default=140)
     parser.add_argument("--draft-seconds", type=float, default=90)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--seq", type=int, default=1024)
-    parser.add_argument("--target-lr", type=float, default=2e-3)
+    parser.add_argument("--target-lr", type=float, default=1.5e-3)
     parser.add_argument("--draft-lr", type=float, default=3e-3)
     parser.add_argument("--eval-windows", type=int, default=256)
-    parser.add_argument("--ref-sequences", type=int, default=2)
-    parser.add_argument("--ref-tokens", type=int, default=12)
+    parser.add_argument("--ref-sequences", type=int, default=1)
+    parser.add_argument("--ref-tokens", type=int, default=16)
     parser.add_argument("--max-steps", type=int, default=0, help="stop after N steps instead of the time budget (tests)")
     parser.add_argument("--micro", action="store_true", help="tiny models on the CPU: a test of the whole path")
     args = parser.parse_args()
