@@ -95,13 +95,14 @@ internal sealed class DiffusionPipeline(StableDiffusionModel model)
     {
         var length = ClipTokenizer.MaxLength;
         using var ids = OrtBuffer.Create(Model.TextInput.Type, 1, length);
+        using var runOptions = new RunOptions();
         OrtBuffer? hidden = null;
         try
         {
             for (var p = 0; p < prompts.Length; p++)
             {
                 ids.Write(Model.Tokenizer.Encode(prompts[p]));
-                using var results = Model.TextEncoder.Run(new RunOptions(), [Model.TextInput.Name], [ids.Value], [Model.TextOutput.Name]);
+                using var results = Model.TextEncoder.Run(runOptions, [Model.TextInput.Name], [ids.Value], [Model.TextOutput.Name]);
                 var result = results[0];
                 var shape = result.GetTensorTypeAndShape().Shape;
                 var width = (int)shape[^1];
