@@ -30,7 +30,7 @@ internal sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     {
         ArgumentNullException.ThrowIfNull(options);
         _card = EmbeddingModelCard.For(options.Model);
-        _batchSize = options.BatchSize;
+        _batchSize = options.EffectiveBatchSize;
         using (var vocabulary = new StreamReader(_card.OpenResource("vocab.txt")))
         {
             _tokenizer = WordPieceTokenizer.Load(vocabulary);
