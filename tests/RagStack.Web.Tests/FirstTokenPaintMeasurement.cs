@@ -36,6 +36,7 @@ public sealed class FirstTokenPaintMeasurement(BrowserApp app, ITestOutputHelper
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         long total = 0;
         var rows = new List<string>();
+        var count = responses.Count;
         foreach (var response in responses)
         {
             var sizes = await response.Request.SizesAsync();
@@ -45,6 +46,7 @@ public sealed class FirstTokenPaintMeasurement(BrowserApp app, ITestOutputHelper
 
         var paints = new List<double>();
         var added = new List<double>();
+        var api = new List<double>();
         for (var i = 0; i < 21; i++)
         {
             await page.GotoAsync(web.BaseUri.AbsoluteUri + "?index=measure");
@@ -56,9 +58,10 @@ public sealed class FirstTokenPaintMeasurement(BrowserApp app, ITestOutputHelper
                     const log = document.querySelector('#chat-log');
                     new MutationObserver((_, o) => {
                         const body = document.querySelector('article.answer .answer-body');
-                        if (body && body.textContent.length > 0) {
+                        if (body && body.textContent.trim().length > 0) {
                             o.disconnect();
-                            requestAnimationFrame(() => { window.__paint = performance.timeOrigin + performance.now(); });
+                            // Date.now is the system clock the web app's probe reads too (performance.timeOrigin drifts from it).
+                                                        requestAnimationFrame(() => { window.__paint = Date.now(); });
                         }
                     }).observe(log, { subtree: true, childList: true, characterData: true });
                 }
@@ -75,17 +78,21 @@ public sealed class FirstTokenPaintMeasurement(BrowserApp app, ITestOutputHelper
                 continue;
             }
 
+            output.WriteLine(FormattableString.Invariant($"  question {i}: request at +{probe.RequestStarted - sent:F1} ms, first token event at +{probe.FirstToken - sent:F1} ms, painted at +{paint - sent:F1} ms after send"));
             paints.Add(paint - probe.FirstToken);
+            api.Add(probe.FirstToken - probe.RequestStarted);
             added.Add((paint - sent) - (probe.FirstToken - probe.RequestStarted));
         }
 
         paints.Sort();
         added.Sort();
+        api.Sort();
         output.WriteLine($"| measure | ours (median of {paints.Count}) | goal |");
         output.WriteLine("|---|---|---|");
         output.WriteLine($"| API's first token event at the web app → painted in the browser | {Median(paints).ToString("F1", CultureInfo.InvariantCulture)} ms (min {paints[0]:F1}, max {paints[^1]:F1}) | ≤ 50 ms |");
+        output.WriteLine($"| reference: the API's request → first token event, same questions (what `ragstack bench api` times) | {Median(api).ToString("F1", CultureInfo.InvariantCulture)} ms | — |");
         output.WriteLine($"| web app's added latency (send → paint, less the API's request → first token) | {Median(added).ToString("F1", CultureInfo.InvariantCulture)} ms | — |");
-        output.WriteLine($"| page weight of / (cold, cache off) | {total / 1024.0:F1} KB in {responses.Count} responses | ≤ 300 KB |");
+        output.WriteLine($"| page weight of / (cold, cache off) | {total / 1024.0:F1} KB in {count} responses | ≤ 300 KB |");
         foreach (var row in rows.Order(StringComparer.Ordinal))
         {
             output.WriteLine(row);
