@@ -38,10 +38,14 @@ public sealed class ApiHost : WebApplicationFactory<api::Program>
 public sealed class WebHost : WebApplicationFactory<web::Program>
 {
     private readonly Uri _api;
+    private readonly Action<IServiceCollection>? _services;
 
-    public WebHost(Uri api)
+    /// <param name="api">The API's address.</param>
+    /// <param name="services">More services for the web app (a measurement's probe), or none.</param>
+    public WebHost(Uri api, Action<IServiceCollection>? services = null)
     {
         _api = api;
+        _services = services;
         UseKestrel();
     }
 
@@ -54,5 +58,9 @@ public sealed class WebHost : WebApplicationFactory<web::Program>
         builder.UseSetting("RagStack:Web:DefaultIndex", "default");
         // A small limit, so a test can show a file refused for its size before it is sent.
         builder.UseSetting("RagStack:Web:MaxUploadBytes", "2000000");
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
+        }
     }
 }
