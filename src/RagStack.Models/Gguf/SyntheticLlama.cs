@@ -17,18 +17,9 @@ internal static class SyntheticLlama
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
 
-        var writer = new GgufWriter()
-            .SetMetadata("general.architecture", GgufValue.Of("llama"))
-            .SetMetadata("general.name", GgufValue.Of(spec.Name))
-            .SetMetadata("general.file_type", GgufValue.Of(LlamaFileTypes.For(spec.WeightType)))
-            .SetMetadata("llama.context_length", GgufValue.Of((uint)spec.ContextLength))
-            .SetMetadata("llama.embedding_length", GgufValue.Of((uint)spec.EmbeddingLength))
-            .SetMetadata("llama.block_count", GgufValue.Of((uint)spec.Layers))
-            .SetMetadata("llama.feed_forward_length", GgufValue.Of((uint)spec.FeedForwardLength))
-            .SetMetadata("llama.attention.head_count", GgufValue.Of((uint)spec.Heads))
-            .SetMetadata("llama.attention.head_count_kv", GgufValue.Of((uint)spec.KvHeads))
-            .SetMetadata("llama.rope.dimension_count", GgufValue.Of((uint)spec.HeadDimension))
-            .SetMetadata("llama.attention.layer_norm_rms_epsilon", GgufValue.Of(1e-5f));
+        var writer = new LlamaHeader(
+            spec.Name, spec.WeightType, spec.ContextLength, spec.EmbeddingLength, spec.Layers, spec.FeedForwardLength,
+            spec.Heads, spec.KvHeads, spec.HeadDimension, 1e-5f).WriteTo(new GgufWriter());
 
         var vocabularySize = spec.VocabularyPath is null ? AddBuiltInVocabulary(writer, spec.ControlTokens) : GgufVocabulary.Copy(writer, spec.VocabularyPath);
         writer.SetMetadata("llama.vocab_size", GgufValue.Of((uint)vocabularySize));

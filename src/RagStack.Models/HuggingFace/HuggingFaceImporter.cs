@@ -60,25 +60,10 @@ public static class HuggingFaceImporter
             throw new HuggingFaceFormatException(weightsPath, e.Reason);
         }
 
-        var writer = new GgufWriter()
-            .SetMetadata("general.architecture", GgufValue.Of("llama"))
-            .SetMetadata("general.name", GgufValue.Of(name ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(huggingFaceDirectory)))))
-            .SetMetadata("general.file_type", GgufValue.Of(LlamaFileTypes.For(weightType)))
-            .SetMetadata("llama.context_length", GgufValue.Of((uint)config.ContextLength))
-            .SetMetadata("llama.embedding_length", GgufValue.Of((uint)config.Hidden))
-            .SetMetadata("llama.block_count", GgufValue.Of((uint)config.Layers))
-            .SetMetadata("llama.feed_forward_length", GgufValue.Of((uint)config.FeedForward))
-            .SetMetadata("llama.attention.head_count", GgufValue.Of((uint)config.Heads))
-            .SetMetadata("llama.attention.head_count_kv", GgufValue.Of((uint)config.KvHeads))
-            .SetMetadata("llama.rope.dimension_count", GgufValue.Of((uint)config.HeadDimension))
-            .SetMetadata("llama.rope.freq_base", GgufValue.Of((float)config.RopeTheta))
-            .SetMetadata("llama.attention.layer_norm_rms_epsilon", GgufValue.Of((float)config.RmsNormEpsilon));
-        if (config.HeadDimension * config.Heads != config.Hidden)
-        {
-            writer.SetMetadata("llama.attention.key_length", GgufValue.Of((uint)config.HeadDimension))
-                .SetMetadata("llama.attention.value_length", GgufValue.Of((uint)config.HeadDimension));
-        }
-
+        var writer = new LlamaHeader(
+            name ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(huggingFaceDirectory))), weightType,
+            (int)config.ContextLength, config.Hidden, config.Layers, config.FeedForward, config.Heads, config.KvHeads,
+            config.HeadDimension, (float)config.RmsNormEpsilon, (float)config.RopeTheta).WriteTo(new GgufWriter());
         var vocabularySize = GgufVocabulary.Copy(writer, vocabularyGguf);
         if (vocabularySize != config.VocabularySize)
         {

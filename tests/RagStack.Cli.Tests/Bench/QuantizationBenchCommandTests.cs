@@ -40,4 +40,20 @@ public sealed class QuantizationBenchCommandTests
 
         Assert.Equal(0.5, top1);
     }
+
+    [Fact]
+    public void Perplexity_is_the_exponential_of_the_mean_negative_log_likelihood_of_each_next_token()
+    {
+        // Two windows; the first token of each is only context. Uniform logits over 4 tokens give perplexity 4; a logit
+        // of ln 3 on the right token among [0, 0, ln 3, 0] gives it probability 1/2.
+        LLama.Native.LLamaToken[][] windows = [[1, 2, 3], [1, 2]];
+        float[] uniform = [0f, 0f, 0f, 0f];
+        float[] likely2 = [0f, 0f, (float)Math.Log(3), 0f];
+        List<float[][]> logits = [[likely2, uniform, uniform], [likely2, uniform]];
+
+        var perplexity = QuantizationBenchCommand.Perplexity(windows, logits);
+
+        // Scored: 2 | [1] (p = 1/2), 3 | [1, 2] (1/4), 2 | [1] (1/2): exp(-(ln ½ + ln ¼ + ln ½) / 3) = 16^(1/3).
+        Assert.Equal(Math.Pow(16, 1.0 / 3), perplexity, 6);
+    }
 }

@@ -60,8 +60,26 @@ internal static class BenchModels
         return path;
     }
 
+    /// <summary>The trained target of the committed model pair (models/bench; src/RagStack.Training/pair/rebuild.sh makes it).</summary>
+    public const string PairTarget = "ragstack-docs-target-26m-q8_0.gguf";
+
+    /// <summary>The draft distilled from <see cref="PairTarget"/>, with the same llama-spm vocabulary.</summary>
+    public const string PairDraft = "ragstack-docs-draft-5m-q8_0.gguf";
+
+    /// <summary>The F32 import of the pair's target, left in models/bench/build by a rebuild (too large to commit).</summary>
+    public const string PairTargetF32 = "build/target-f32.gguf";
+
+    /// <summary>Held-out text of the pair's corpus (never trained on), for perplexity.</summary>
+    public const string PairHeldOutText = "heldout.txt";
+
+    /// <summary>A file under <c>models/bench</c> of the repository this command was built from (or is run in), or null.</summary>
+    public static string? PairFile(string relativePath) => RepositoryPath(root => Path.Combine(root, "models", "bench", relativePath));
+
     /// <summary>A file under <c>../shared/models</c> beside the repository this command was built from, or null.</summary>
-    public static string? SharedModel(string relativePath)
+    public static string? SharedModel(string relativePath) =>
+        RepositoryPath(root => Path.Combine(root, "..", "shared", "models", relativePath));
+
+    private static string? RepositoryPath(Func<string, string> pathInRepository)
     {
         foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
         {
@@ -69,7 +87,7 @@ internal static class BenchModels
             {
                 if (File.Exists(Path.Combine(directory.FullName, "RagStack.sln")))
                 {
-                    var path = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "models", relativePath));
+                    var path = Path.GetFullPath(pathInRepository(directory.FullName));
                     if (File.Exists(path))
                     {
                         return path;

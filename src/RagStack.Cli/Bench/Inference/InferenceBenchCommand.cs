@@ -36,8 +36,31 @@ internal sealed class InferenceBenchCommand : AsyncCommand<InferenceBenchCommand
         [DefaultValue(1000)]
         public int ContextTokens { get; init; } = 1000;
 
+        [CommandOption("--pair-target <GGUF>")]
+        [Description("Target of the speculative rows. Default: the trained pair's target, models/bench/" + BenchModels.PairTarget + ".")]
+        public string? PairTarget { get; init; }
+
+        [CommandOption("--pair-draft <GGUF>")]
+        [Description("Draft of the speculative rows (same vocabulary as the target). Default: models/bench/" + BenchModels.PairDraft + ".")]
+        public string? PairDraft { get; init; }
+
+        [CommandOption("--draft-lengths <LIST>")]
+        [Description("Comma-separated draft lengths (tokens proposed per step) for the trained pair. Default: 2,3,4,6.")]
+        [DefaultValue("2,3,4,6")]
+        public string DraftLengths { get; init; } = "2,3,4,6";
+
+        [CommandOption("--only <PART>")]
+        [Description("Run one part: 'speculative' (the trained pair's rows alone) or 'ladder' (rows 1–5 on --model). Default: both.")]
+        public string? Only { get; init; }
+
+        /// <summary>The draft lengths asked for.</summary>
+        public int[] ParseDraftLengths() => [.. DraftLengths.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => int.Parse(t, CultureInfo.InvariantCulture))];
+
         public override ValidationResult Validate() =>
-            Tokens is < 4 or > 4096 ? ValidationResult.Error("--tokens must be between 4 and 4096.")
+            !DraftLengths.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(t => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k is >= 1 and <= 32)
+                ? ValidationResult.Error("--draft-lengths must be a comma-separated list of whole numbers from 1 to 32.")
+            : Only is not (null or "speculative" or "ladder") ? ValidationResult.Error("--only must be 'speculative' or 'ladder'.")
+            : Tokens is < 4 or > 4096 ? ValidationResult.Error("--tokens must be between 4 and 4096.")
             : ContextTokens is < 16 or > 16384 ? ValidationResult.Error("--context-tokens must be between 16 and 16384.")
             : base.Validate();
     }
@@ -48,7 +71,9 @@ internal sealed class InferenceBenchCommand : AsyncCommand<InferenceBenchCommand
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var threads = settings.ResolveThreads();
-        var model = settings.Model ?? BenchModels.Synthetic125M(settings.WorkDir, GgufWeights.F16);
+        var model = settings.Only == "speculative"
+            ? settings.PairTarget ?? BenchModels.PairFile(BenchModels.PairTarget) ?? BenchModels.PairTarget
+            : settings.Model ?? BenchModels.Synthetic125M(settings.WorkDir, GgufWeights.F16);
         if (!File.Exists(model))
         {
             Output.Error($"{model}: model file not found.");
@@ -57,9 +82,23 @@ internal sealed class InferenceBenchCommand : AsyncCommand<InferenceBenchCommand
 
         var rows = new List<Row>();
         LlamaNative.EnsureLoaded();
-        using (var weights = LLamaWeights.LoadFromFile(new ModelParams(model) { GpuLayerCount = 0 }))
+        if (settings.Only != "speculative")
         {
+            using var weights = LLamaWeights.LoadFromFile(new ModelParams(model) { GpuLayerCount = 0 });
             await MeasureAsync(settings, model, weights, threads, rows, cancellationToken);
+        }
+
+        if (settings.Only != "ladder")
+        {
+            var pairTarget = settings.PairTarget ?? BenchModels.PairFile(BenchModels.PairTarget);
+            var pairDraft = settings.PairDraft ?? BenchModels.PairFile(BenchModels.PairDraft);
+            if (pairTarget is null || pairDraft is null || !File.Exists(pairTarget) || !File.Exists(pairDraft))
+            {
+                Output.Error($"{pairTarget ?? pairDraft ?? "models/bench/" + BenchModels.PairTarget}: the trained pair is missing (give --pair-target and --pair-draft, or rebuild it with src/RagStack.Training/pair/rebuild.sh).");
+                return 1;
+            }
+
+            await TrainedPairRowsAsync(settings, pairTarget, pairDraft, threads, rows, cancellationToken);
         }
 
         Print(settings, model, threads, rows);
@@ -123,6 +162,66 @@ internal sealed class InferenceBenchCommand : AsyncCommand<InferenceBenchCommand
             var storyPrompt = "Once upon a time, there was a little girl named Lily. She loved to play";
             var storyTokens = storiesWeights.NativeHandle.Tokenize(Transcript(storyPrompt), storiesWeights.NativeHandle.Vocab.ShouldAddBOS, true, Encoding.UTF8);
             await SpeculativeRowsAsync(settings, "stories260K", stories, storiesDraft, storiesWeights, threads, window, storyTokens, storyPrompt, rows, cancellationToken);
+        }
+    }
+
+    /// <summary>Figures of the speculative row on random weights (a Q4_K_M copy of the synthetic 125M drafting), before the trained pair.</summary>
+    private const string RandomWeightsBefore = "random weights before: ×0.31, accepted 11 %";
+
+    /// <summary>
+    /// 5 on the trained pair: the target alone, then the target verifying its distilled draft at each draft length — greedy,
+    /// through RagStack's chat client and through the raw loop, with the acceptance and whether the text is the target's own.
+    /// </summary>
+    private static async Task TrainedPairRowsAsync(Settings settings, string model, string draft, int threads, List<Row> rows, CancellationToken cancellationToken)
+    {
+        var n = settings.Tokens * 2;
+        const string Prompt = "The apt-get command installs packages from the configured repositories. To upgrade every installed package,";
+        var greedy = new ChatOptions { Temperature = 0, MaxOutputTokens = n, StopSequences = [] };
+        ChatMessage[] messages = [new ChatMessage(ChatRole.User, Prompt)];
+        using var weights = LLamaWeights.LoadFromFile(new ModelParams(model) { GpuLayerCount = 0 });
+        using var draftWeights = LLamaWeights.LoadFromFile(new ModelParams(draft) { GpuLayerCount = 0 });
+        var promptTokens = weights.NativeHandle.Tokenize(Transcript(Prompt), weights.NativeHandle.Vocab.ShouldAddBOS, true, Encoding.UTF8);
+        var window = promptTokens.Length + n + 64;
+        var label = "5 speculative, trained pair";
+
+        // Each side's warm-up is a whole untimed reply: the first replies of a fresh context run several times slower
+        // (weights paged in and repacked, the decode loop's code compiled), which a 4-token warm-up does not cover.
+        using var plain = LlamaChatClient.Load(new LlamaModelOptions { ModelPath = model, ContextLength = window, MaxParallelRequests = 1, Threads = threads });
+        await plain.GetResponseAsync(messages, greedy, cancellationToken);
+        var plainText = "";
+        var oursPlain = await Measure.MedianAsync(settings.Repeat, async () =>
+        {
+            var response = await plain.GetResponseAsync(messages, greedy, cancellationToken);
+            plainText = response.Text;
+            return DecodeRate(response);
+        });
+        using var target = RawLlamaLoops.CreateContext(weights, window, 1, threads);
+        using var drafting = RawLlamaLoops.CreateContext(draftWeights, window, 1, threads);
+        Measure.OnDedicatedThread(() => RawLlamaLoops.CachedDecode(weights, target, promptTokens, n));
+        var rawPlain = Measure.Median(settings.Repeat, () => RawLlamaLoops.CachedDecode(weights, target, promptTokens, n));
+        rows.Add(new(label, $"no draft: decode 1 stream ({Path.GetFileNameWithoutExtension(model)}), {n} tokens", oursPlain, rawPlain, "tok/s", ""));
+
+        foreach (var k in settings.ParseDraftLengths())
+        {
+            using var speculative = LlamaChatClient.Load(new LlamaModelOptions { ModelPath = model, ContextLength = window, MaxParallelRequests = 1, Threads = threads, DraftModelPath = draft, DraftTokens = k });
+            await speculative.GetResponseAsync(messages, greedy, cancellationToken);
+            Measure.OnDedicatedThread(() => RawLlamaLoops.SpeculativeDecode(weights, target, drafting, promptTokens, n, k));
+            var before = speculative.DraftStatistics;
+            var identical = true;
+            var oursFast = await Measure.MedianAsync(settings.Repeat, async () =>
+            {
+                var response = await speculative.GetResponseAsync(messages, greedy, cancellationToken);
+                identical &= response.Text == plainText;
+                return DecodeRate(response);
+            });
+            var after = speculative.DraftStatistics;
+            var oursAcceptance = (double)(after.Accepted - before.Accepted) / Math.Max(1, after.Proposed - before.Proposed);
+            var rawRuns = Enumerable.Range(0, settings.Repeat).Select(_ => Measure.OnDedicatedThread(() => RawLlamaLoops.SpeculativeDecode(weights, target, drafting, promptTokens, n, k))).ToList();
+            var rawFast = Measure.MedianOf(rawRuns.Select(r => r.TokensPerSecond).ToList());
+            var rawAcceptance = Measure.MedianOf(rawRuns.Select(r => r.Acceptance).ToList());
+            rows.Add(new(label, string.Create(CultureInfo.InvariantCulture,
+                $"distilled draft, k={k}: ×{oursFast / oursPlain:F2} (raw ×{rawFast / rawPlain:F2}), accepted {oursAcceptance:P0} (raw {rawAcceptance:P0}), output {(identical ? "identical" : "DIFFERENT")}"),
+                oursFast, rawFast, "tok/s", $"≥ 1.5×, ≥ 60 % accepted, identical; {RandomWeightsBefore}"));
         }
     }
 

@@ -48,12 +48,21 @@ internal sealed class QuantizationBenchCommand : Command<QuantizationBenchComman
     internal sealed class Settings : ModelBenchSettings
     {
         [CommandOption("--model <GGUF>")]
-        [Description("F32 (or F16) model to quantize. Default: a synthetic 125M-parameter Llama in F32, then the shared stories260K when ../shared/models has it.")]
+        [Description("F32 (or F16) model to quantize. Default: the trained pair's F32 target (models/bench/build/target-f32.gguf, left by src/RagStack.Training/pair/rebuild.sh) when it is there, else a synthetic 125M-parameter Llama in F32 and the shared stories260K.")]
         public string[] Models { get; init; } = [];
 
         [CommandOption("--types <LIST>")]
         [Description("Comma-separated quantization types. Default: F16,Q8_0,Q6_K,Q5_K_M,Q4_K_M,Q4_0.")]
         public string? Types { get; init; }
+
+        [CommandOption("--text <FILE>")]
+        [Description("Text to score (perplexity, KL, top-1) in windows of 512 tokens. Default: models/bench/heldout.txt for the trained target, else a fixed short story.")]
+        public string? Text { get; init; }
+
+        [CommandOption("--text-tokens <N>")]
+        [Description("Tokens of --text scored, at most. Default: 4096.")]
+        [DefaultValue(4096)]
+        public int TextTokens { get; init; } = 4096;
 
         [CommandOption("--decode-tokens <N>")]
         [Description("Tokens generated for the decode speed. Default: 32.")]
@@ -62,11 +71,16 @@ internal sealed class QuantizationBenchCommand : Command<QuantizationBenchComman
 
         public override ValidationResult Validate() =>
             DecodeTokens is < 2 or > 1024 ? ValidationResult.Error("--decode-tokens must be between 2 and 1024.")
+            : TextTokens is < 16 or > 1_000_000 ? ValidationResult.Error("--text-tokens must be between 16 and 1,000,000.")
+            : Text is not null && !File.Exists(Text) ? ValidationResult.Error($"--text: {Text}: no such file.")
             : base.Validate();
     }
 
     /// <summary>One format of one model.</summary>
-    internal sealed record Row(string Type, double BitsPerWeight, long FileBytes, long WeightBytes, double PrefillTokensPerSecond, double DecodeTokensPerSecond, double MeanKl, double Top1Agreement, string Claim);
+    internal sealed record Row(string Type, double BitsPerWeight, long FileBytes, long WeightBytes, double PrefillTokensPerSecond, double DecodeTokensPerSecond, double MeanKl, double Top1Agreement, double Perplexity, string Claim);
+
+    /// <summary>Tokens per scored window, BOS included: each window is read from an empty cache.</summary>
+    private const int WindowTokens = 512;
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
@@ -82,7 +96,16 @@ internal sealed class QuantizationBenchCommand : Command<QuantizationBenchComman
             return 1;
         }
 
-        var models = settings.Models.Length > 0 ? settings.Models.ToList() : DefaultModels(settings.WorkDir);
+        var trained = BenchModels.PairFile(BenchModels.PairTargetF32);
+        var models = settings.Models.Length > 0 ? settings.Models.ToList() : trained is not null ? [trained] : DefaultModels(settings.WorkDir);
+        if (settings.Models.Length == 0 && trained is null)
+        {
+            Console.Error.WriteLine("models/bench/build/target-f32.gguf is not there (src/RagStack.Training/pair/rebuild.sh makes it): measuring the synthetic models instead.");
+        }
+
+        var text = settings.Text is { } file ? File.ReadAllText(file)
+            : models.Count == 1 && models[0] == trained && BenchModels.PairFile(BenchModels.PairHeldOutText) is { } heldOut ? File.ReadAllText(heldOut)
+            : FixedText;
         var threads = settings.ResolveThreads();
         var workDir = BenchModels.WorkDirectory(settings.WorkDir);
         var results = new List<(string Model, List<Row> Rows)>();
@@ -95,7 +118,7 @@ internal sealed class QuantizationBenchCommand : Command<QuantizationBenchComman
                 return 1;
             }
 
-            results.Add((model, MeasureModel(model, types, threads, workDir, settings)));
+            results.Add((model, MeasureModel(model, types, threads, workDir, text, settings)));
         }
 
         Print(settings, threads, results);
@@ -113,11 +136,11 @@ internal sealed class QuantizationBenchCommand : Command<QuantizationBenchComman
         return models;
     }
 
-    private static List<Row> MeasureModel(string source, GgufQuantizationType[] types, int threads, string workDir, Settings settings)
+    private static List<Row> MeasureModel(string source, GgufQuantizationType[] types, int threads, string workDir, string text, Settings settings)
     {
         var rows = new List<Row>();
         var sourceInfo = GgufModelInfo.Read(source);
-        float[][]? reference = null;
+        List<float[][]>? reference = null;
         var variants = new List<(string Name, string Path)> { (sourceInfo.FileType, source) };
         foreach (var type in types)
         {
@@ -136,11 +159,14 @@ internal sealed class QuantizationBenchCommand : Command<QuantizationBenchComman
         {
             var info = GgufModelInfo.Read(path);
             using var weights = LLamaWeights.LoadFromFile(new ModelParams(path) { GpuLayerCount = 0 });
-            var tokens = weights.NativeHandle.Tokenize(FixedText, weights.NativeHandle.Vocab.ShouldAddBOS, false, Encoding.UTF8);
-            using var context = RawLlamaLoops.CreateContext(weights, tokens.Length + settings.DecodeTokens + 16, 1, threads, batchSize: Math.Max(512, tokens.Length));
-            var logits = AllLogits(context, tokens, weights.NativeHandle.Vocab.Count);
+            var windows = Windows(weights, text, settings.TextTokens);
+            var tokens = windows[0];
+            var longest = windows.Max(w => w.Length);
+            using var context = RawLlamaLoops.CreateContext(weights, longest + settings.DecodeTokens + 16, 1, threads, batchSize: Math.Max(512, longest));
+            var logits = windows.Select(w => AllLogits(context, w, weights.NativeHandle.Vocab.Count)).ToList();
             reference ??= logits;
-            var (kl, top1) = Compare(reference, logits);
+            var (kl, top1) = Compare([.. reference.SelectMany(w => w)], [.. logits.SelectMany(w => w)]);
+            var perplexity = Perplexity(windows, logits);
             var prefill = Measure.Median(settings.Repeat, () =>
             {
                 var clock = Stopwatch.StartNew();
@@ -148,10 +174,47 @@ internal sealed class QuantizationBenchCommand : Command<QuantizationBenchComman
                 return tokens.Length / clock.Elapsed.TotalSeconds;
             });
             var decode = Measure.Median(settings.Repeat, () => RawLlamaLoops.CachedDecode(weights, context, tokens[..Math.Min(tokens.Length, 16)], settings.DecodeTokens));
-            rows.Add(new Row(name, info.BitsPerWeight, info.FileSize, (long)weights.SizeInBytes, prefill, decode, kl, top1, Claims.GetValueOrDefault(name, "")));
+            rows.Add(new Row(name, info.BitsPerWeight, info.FileSize, (long)weights.SizeInBytes, prefill, decode, kl, top1, perplexity, Claims.GetValueOrDefault(name, "")));
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// The text's tokens (at most <paramref name="maxTokens"/>) cut into windows of <see cref="WindowTokens"/>, each with the
+    /// model's BOS first when it adds one; a text shorter than a window is one window.
+    /// </summary>
+    private static List<LLama.Native.LLamaToken[]> Windows(LLamaWeights weights, string text, int maxTokens)
+    {
+        var vocabulary = weights.NativeHandle.Vocab;
+        var all = weights.NativeHandle.Tokenize(text, false, false, Encoding.UTF8);
+        all = all[..Math.Min(all.Length, maxTokens)];
+        var bos = vocabulary.ShouldAddBOS && vocabulary.BOS is { } b ? new[] { b } : [];
+        var step = WindowTokens - bos.Length;
+        var windows = new List<LLama.Native.LLamaToken[]>();
+        for (var start = 0; start < all.Length; start += step)
+        {
+            windows.Add([.. bos, .. all[start..Math.Min(all.Length, start + step)]]);
+        }
+
+        return windows.Count > 1 && windows[^1].Length < 16 ? windows[..^1] : windows;
+    }
+
+    /// <summary>exp(mean negative log-likelihood) of each window's tokens after its first, from the logits before them.</summary>
+    internal static double Perplexity(IReadOnlyList<LLama.Native.LLamaToken[]> windows, IReadOnlyList<float[][]> logits)
+    {
+        double nll = 0;
+        long count = 0;
+        for (var w = 0; w < windows.Count; w++)
+        {
+            for (var i = 0; i + 1 < windows[w].Length; i++)
+            {
+                nll -= LogSoftmax(logits[w][i])[(int)windows[w][i + 1]];
+                count++;
+            }
+        }
+
+        return Math.Exp(nll / Math.Max(1, count));
     }
 
     /// <summary>Evaluates the text in one batch; returns each position's next-token logits (none when <paramref name="vocabulary"/> is 0).</summary>
@@ -230,6 +293,7 @@ internal sealed class QuantizationBenchCommand : Command<QuantizationBenchComman
                 .AddColumn("type").AddColumn(new TableColumn("bits/weight").RightAligned()).AddColumn(new TableColumn("file").RightAligned())
                 .AddColumn(new TableColumn("weights in memory").RightAligned())
                 .AddColumn(new TableColumn("prefill tok/s").RightAligned()).AddColumn(new TableColumn("decode tok/s").RightAligned())
+                .AddColumn(new TableColumn("perplexity").RightAligned())
                 .AddColumn(new TableColumn("KL vs F32").RightAligned()).AddColumn(new TableColumn("top-1 agree").RightAligned())
                 .AddColumn("measured vs F32").AddColumn("usual claim");
             foreach (var row in rows)
@@ -241,6 +305,7 @@ internal sealed class QuantizationBenchCommand : Command<QuantizationBenchComman
                     Size(row.WeightBytes),
                     row.PrefillTokensPerSecond.ToString("F0", CultureInfo.InvariantCulture),
                     row.DecodeTokensPerSecond.ToString("F1", CultureInfo.InvariantCulture),
+                    row.Perplexity.ToString("F2", CultureInfo.InvariantCulture),
                     row.MeanKl.ToString("G3", CultureInfo.InvariantCulture),
                     row.Top1Agreement.ToString("P1", CultureInfo.InvariantCulture),
                     string.Create(CultureInfo.InvariantCulture, $"decode {row.DecodeTokensPerSecond / baseline.DecodeTokensPerSecond:F2}×, {(double)baseline.WeightBytes / row.WeightBytes:F1}× smaller"),
