@@ -37,10 +37,10 @@ public sealed class ImageGeneratorTextToImageService : ITextToImageService
         var data = executionSettings?.ExtensionData;
         var width = Number(data, "width");
         var height = Number(data, "height");
-        if (data?.TryGetValue("size", out var size) == true && size?.ToString()?.Split('x') is [var w, var h])
+        if (data?.TryGetValue("size", out var text) == true && ImageSizes.TryParse(text?.ToString(), out var size))
         {
-            width ??= int.Parse(w, CultureInfo.InvariantCulture);
-            height ??= int.Parse(h, CultureInfo.InvariantCulture);
+            width ??= size.Width;
+            height ??= size.Height;
         }
 
         var response = await _generator.GenerateImagesAsync(input.Text ?? string.Empty, new ImageGenerationOptions
