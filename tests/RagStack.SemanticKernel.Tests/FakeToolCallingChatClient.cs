@@ -4,10 +4,10 @@ namespace RagStack.SemanticKernel.Tests;
 
 /// <summary>
 /// A scripted model, since no model here makes tool calls: asked a question with tools, it calls the tool named
-/// <paramref name="toolName"/> with the question; given that tool's result, it answers with the result quoted. It records
+/// <paramref name="toolName"/> with the question (as its <paramref name="argumentName"/>); given that tool's result, it answers with the result quoted. It records
 /// the tools it was offered and the result it was given.
 /// </summary>
-internal sealed class FakeToolCallingChatClient(string toolName) : FakeChatClient
+internal sealed class FakeToolCallingChatClient(string toolName, string argumentName = "question") : FakeChatClient
 {
     public IReadOnlyList<string> OfferedTools { get; private set; } = [];
 
@@ -29,7 +29,7 @@ internal sealed class FakeToolCallingChatClient(string toolName) : FakeChatClien
         }
 
         var question = history.Last(m => m.Role == ChatRole.User).Text;
-        var call = new FunctionCallContent("call-1", toolName, new Dictionary<string, object?> { ["question"] = question });
+        var call = new FunctionCallContent("call-1", toolName, new Dictionary<string, object?> { [argumentName] = question });
         return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, [call])));
     }
 }

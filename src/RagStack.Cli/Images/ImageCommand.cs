@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Globalization;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -58,13 +57,7 @@ internal sealed class ImageCommand : AsyncCommand<ImageCommand.Settings>
     }
 
     /// <summary>"64x64" as a size; null when it is not one.</summary>
-    public static System.Drawing.Size? ParseSize(string text)
-    {
-        var parts = text.Split('x', 'X');
-        return parts.Length == 2 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out var w) && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var h) && w > 0 && h > 0
-            ? new System.Drawing.Size(w, h)
-            : null;
-    }
+    public static System.Drawing.Size? ParseSize(string text) => ImageSizes.TryParse(text, out var size) ? size : null;
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -78,13 +77,12 @@ public static class ImagesApi
         System.Drawing.Size? size = null;
         if (body.Size is { Length: > 0 } text && !string.Equals(text, "auto", StringComparison.Ordinal))
         {
-            var parts = text.Split('x');
-            if (parts.Length != 2 || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out var w) || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out var h) || w <= 0 || h <= 0)
+            if (!ImageSizes.TryParse(text, out var parsed))
             {
                 return OpenAiError.InvalidRequest($"'size' = '{text}' is not WIDTHxHEIGHT, e.g. 64x64.", "size");
             }
 
-            size = new System.Drawing.Size(w, h);
+            size = parsed;
         }
 
         var props = new AdditionalPropertiesDictionary();
