@@ -2,11 +2,13 @@ using RagStack.Cli.Adapters;
 using RagStack.Cli.Ask;
 using RagStack.Cli.Bench;
 using RagStack.Cli.Bench.Api;
+using RagStack.Cli.Bench.Images;
 using RagStack.Cli.Bench.Inference;
 using RagStack.Cli.Docs;
 using RagStack.Cli.Domains;
 using RagStack.Cli.Evaluation;
 using RagStack.Cli.Hosting;
+using RagStack.Cli.Images;
 using RagStack.Cli.Ingest;
 using RagStack.Cli.Models;
 using RagStack.Cli.Reindex;
@@ -49,6 +51,9 @@ app.Configure(config =>
     config.AddCommand<ReindexCommand>("reindex")
         .WithDescription("Move an index to another store (qdrant or embedded, or another data folder), resumably, checking the chunk counts at the end.")
         .WithExample("reindex", "--index", "genai", "--to", "qdrant", "--qdrant-endpoint", "http://localhost:6334");
+    config.AddCommand<ImageCommand>("image")
+        .WithDescription("Draw a picture offline with the local diffusion model (the shipped shapes-64 model, or --model).")
+        .WithExample("image", "\"a green square on a yellow background\"", "--out", "square.png");
     config.AddBranch("docs", docs =>
     {
         docs.SetDescription("List, show and delete documents.");
@@ -79,6 +84,7 @@ app.Configure(config =>
             .WithExample("bench", "api", "--url", "http://127.0.0.1:5180", "--label", "api", "--url", "http://127.0.0.1:5280", "--label", "apphost");
         bench.AddCommand<IngestBenchCommand>("ingest").WithDescription("Ingestion throughput against the raw embedding call on the same chunks.");
         bench.AddCommand<QuantizationBenchCommand>("quantization").WithDescription("F32 → F16/Q8_0/Q4_K_M…: size, memory, speed and KL divergence against F32, beside the usual claims.");
+        bench.AddCommand<ImagesBenchCommand>("images").WithDescription("Image generation: prompt adherence measured from pixels, and speed beside a raw ONNX Runtime loop.");
         bench.AddCommand<InferenceBenchCommand>("inference").WithDescription("The inference ladder (no cache → KV cache → batching → prefix reuse → speculative) beside raw llama.cpp loops.");
     });
     config.AddBranch("models", models =>
@@ -92,6 +98,8 @@ app.Configure(config =>
             .WithDescription("Show a GGUF model's architecture, size, quantization, tokenizer and chat template.");
         models.AddCommand<ModelsQuantizeCommand>("quantize")
             .WithDescription("Quantize a GGUF model with llama.cpp (Q8_0, Q4_K_M, …).");
+        models.AddCommand<ModelsTokenizeCommand>("tokenize").WithDescription("Tokenize a corpus (JSON lines or text) through llama.cpp into a uint16 token file for training.");
+        models.AddCommand<ModelsImportHfCommand>("import-hf").WithDescription("Convert a Hugging Face LlamaForCausalLM folder to a GGUF model (tokenizer from a vocabulary GGUF).");
         models.AddCommand<ModelsExportHfCommand>("export-hf").WithDescription("Export a llama GGUF model to Hugging Face's layout (config.json + model.safetensors) for PEFT training.");
     });
     config.AddBranch("adapters", adapters =>

@@ -52,6 +52,7 @@ public static class RagStackServiceCollectionExtensions
         services.TryAddSingleton<IDocumentTypeDetector>(sp => sp.GetRequiredService<ExtractionRunner>());
         // Built when first asked for, so a host that composes no store (the model host) still validates on build.
         services.TryAddSingleton<IDocumentIngestor>(sp => ActivatorUtilities.CreateInstance<IngestionPipeline>(sp));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IReranker, SentenceReranker>());
         services.TryAddSingleton<IRetriever>(sp => ActivatorUtilities.CreateInstance<HybridRetriever>(sp));
         // The chat client is looked up, not required: a host without a generator model still answers, extractively.
         services.TryAddSingleton<IAnswerer>(sp => new Answerer(

@@ -9,10 +9,22 @@ public static class LlamaTokenizer
 {
     /// <summary>Tokenizes each text with <paramref name="modelPath"/>'s tokenizer, BOS first, special tokens read as text.</summary>
     /// <exception cref="InvalidDataException">llama.cpp cannot load the model's vocabulary; the message names the file.</exception>
-    public static List<int[]> Tokenize(string modelPath, IEnumerable<string> texts)
+    public static List<int[]> Tokenize(string modelPath, IEnumerable<string> texts) => [.. TokenizeEach(modelPath, texts)];
+
+    /// <summary>
+    /// Like <see cref="Tokenize"/>, but one text at a time as the sequence is read, so a large corpus is never held whole and a
+    /// caller that stops early tokenizes no more; the vocabulary is loaded at the first item and freed when enumeration ends.
+    /// </summary>
+    /// <exception cref="InvalidDataException">llama.cpp cannot load the model's vocabulary; the message names the file.</exception>
+    public static IEnumerable<int[]> TokenizeEach(string modelPath, IEnumerable<string> texts)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelPath);
         ArgumentNullException.ThrowIfNull(texts);
+        return Iterate(modelPath, texts);
+    }
+
+    private static IEnumerable<int[]> Iterate(string modelPath, IEnumerable<string> texts)
+    {
         LlamaNative.EnsureLoaded();
         LLamaWeights weights;
         try
@@ -26,7 +38,10 @@ public static class LlamaTokenizer
 
         using (weights)
         {
-            return [.. texts.Select(text => weights.NativeHandle.Tokenize(text, true, false, Encoding.UTF8).Select(t => (int)t).ToArray())];
+            foreach (var text in texts)
+            {
+                yield return [.. weights.NativeHandle.Tokenize(text, true, false, Encoding.UTF8).Select(t => (int)t)];
+            }
         }
     }
 }

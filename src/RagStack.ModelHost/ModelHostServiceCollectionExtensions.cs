@@ -11,7 +11,8 @@ public static class ModelHostServiceCollectionExtensions
     /// <summary>
     /// Composes the host through <c>AddRagStack(configuration)</c>: the local model (<c>RagStack:Generator</c>, loaded
     /// without the data folder's domain adapters), the adapters it serves from <c>RagStack:ModelHost</c>, and the default
-    /// ONNX embedding model (arctic-embed-xs, loaded on first use, not tied to a data folder) for <c>/v1/embeddings</c>.
+    /// ONNX embedding model (arctic-embed-xs, loaded on first use, not tied to a data folder) for <c>/v1/embeddings</c>, and
+    /// image generation (<c>RagStack:Images</c>, the shipped shapes-64 model by default) for <c>/v1/images/generations</c>.
     /// The settings are validated and the model and adapters loaded when the host starts, so a bad path fails the start
     /// instead of the first request.
     /// </summary>
@@ -20,7 +21,8 @@ public static class ModelHostServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         var rag = services.AddRagStack(configuration)
             .AddLlamaGenerator(loadDomainAdapters: false)
-            .AddOnnxEmbeddings(o => o.UseDataFolder = false);
+            .AddOnnxEmbeddings(o => o.UseDataFolder = false)
+            .AddImageGeneration();
         rag.BindRagStackOptions<ModelHostOptions>(ModelHostOptions.Section);
         services.AddSingleton<IValidateOptions<ModelHostOptions>, ModelHostOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);

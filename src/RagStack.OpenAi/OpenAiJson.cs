@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using RagStack.OpenAi.ChatCompletions;
 using RagStack.OpenAi.Embeddings;
 using RagStack.OpenAi.Errors;
+using RagStack.OpenAi.Images;
 using RagStack.OpenAi.Models;
 
 namespace RagStack.OpenAi;
@@ -17,4 +18,6 @@ namespace RagStack.OpenAi;
 [JsonSerializable(typeof(EmbeddingRequest))]
 [JsonSerializable(typeof(EmbeddingList))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(ImageGenerationBody))]
+[JsonSerializable(typeof(ImageList))]
 internal sealed partial class OpenAiJson : JsonSerializerContext;

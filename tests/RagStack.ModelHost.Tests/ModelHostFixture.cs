@@ -42,6 +42,9 @@ public sealed class ModelHostFixture : IAsyncLifetime
             ["RagStack:Generator:ContextLength"] = $"{ContextLength}",
             ["RagStack:Generator:Threads"] = "2",
             [$"RagStack:ModelHost:Adapters:{Adapter}"] = AdapterPath,
+            // The shipped shapes-64 image model, at few steps; its PNGs kept in this fixture's folder.
+            ["RagStack:Images:Steps"] = "2",
+            ["RagStack:Images:StoreDirectory"] = _folder.Path("images"),
         });
         BaseAddress = TestHost.AddressOf(_app);
 

@@ -37,6 +37,9 @@ public static class RagStackSections
     /// <summary><c>RagStack:Embeddings</c>: the local ONNX embedding model's batching and threads.</summary>
     public const string Embeddings = "RagStack:Embeddings";
 
+    /// <summary><c>RagStack:CrossEncoder</c>: the ONNX cross-encoder reranker's folder and batching.</summary>
+    public const string CrossEncoder = "RagStack:CrossEncoder";
+
     /// <summary><c>RagStack:Generator</c>: a GGUF generator model loaded in process by llama.cpp.</summary>
     public const string Generator = "RagStack:Generator";
 
@@ -68,6 +71,6 @@ public static class RagStackSections
     public static IReadOnlyList<string> All { get; } =
     [
         DataDirectory, VectorStore, Ingestion, Retrieval, Answering, Domains, EmbeddedStore, Qdrant, Embeddings,
-        Generator, RemoteGenerator, Images, LocalClient, Api, Uploads, ApiKeys, ModelHost, Web,
+        CrossEncoder, Generator, RemoteGenerator, Images, LocalClient, Api, Uploads, ApiKeys, ModelHost, Web,
     ];
 }

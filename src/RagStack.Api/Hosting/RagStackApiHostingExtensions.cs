@@ -18,6 +18,8 @@ using RagStack.Api.Status;
 using RagStack.Api.Tenancy;
 using RagStack.Documents;
 
+using RagStack.OpenAi.Images;
+
 namespace RagStack.Api;
 
 /// <summary>Composes and maps the RAG service: the embedded store by default, Qdrant when <c>RagStack:VectorStore</c> says so.</summary>
@@ -47,7 +49,9 @@ public static class RagStackApiHostingExtensions
 
         rag.AddConfiguredStore()
             .AddOnnxEmbeddings()
+            .AddOnnxReranker()
             .AddConfiguredGenerator()
+            .AddImageGeneration()
             .AddAskLimiter();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         // An unreadable body reaches the exception handler, which says what was wrong, instead of an empty 400.
@@ -90,6 +94,7 @@ public static class RagStackApiHostingExtensions
         api.MapConversationsApi();
         api.MapStatusApi();
         app.MapOpenAiApi();
+        app.MapStoredImagesApi();
         return app;
     }
 

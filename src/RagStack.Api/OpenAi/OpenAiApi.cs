@@ -8,6 +8,7 @@ using RagStack.Documents;
 using RagStack.Domains;
 using RagStack.OpenAi;
 using RagStack.OpenAi.Embeddings;
+using RagStack.OpenAi.Images;
 using RagStack.OpenAi.Models;
 using RagStack.OpenAi.Errors;
 
@@ -19,7 +20,8 @@ public static class OpenAiApi
     /// <summary>
     /// Maps <c>{group}/v1</c>: <c>POST chat/completions</c> (grounded answers; the model is a domain or an index, the
     /// sources are in a <c>sources</c> field), <c>GET models</c> (the caller's domains and indexes, and the embedding model)
-    /// and <c>POST embeddings</c> (the service's embedding model). Errors are in OpenAI's error shape.
+    /// , <c>POST embeddings</c> (the service's embedding model) and <c>POST images/generations</c> (the service's image
+    /// generator). Errors are in OpenAI's error shape.
     /// </summary>
     public static RouteGroupBuilder MapOpenAiApi(this IEndpointRouteBuilder routes)
     {
@@ -30,6 +32,7 @@ public static class OpenAiApi
             .WithName("ListRagModels")
             .WithSummary("The models a chat completion may name: the configured domains and the caller's indexes; and the embedding model.");
         v1.MapEmbeddingsApi();
+        v1.MapImageGenerationsApi();
         return v1;
     }
 

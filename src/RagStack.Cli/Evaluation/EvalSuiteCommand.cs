@@ -67,6 +67,22 @@ internal sealed class EvalSuiteCommand : AsyncCommand<EvalSuiteCommand.Settings>
         [Description("Override: the power the lexical evidence is raised to (see RetrievalOptions.AdaptiveExponent).")]
         public double? AdaptiveExponent { get; init; }
 
+        [CommandOption("--rerank <METHOD>")]
+        [Description("Override: the reranker after fusion (None, Sentences, CrossEncoder; see RetrievalOptions.Rerank).")]
+        public RerankMethod? Rerank { get; init; }
+
+        [CommandOption("--rerank-candidates <N>")]
+        [Description("Override: how many fused candidates the reranker scores.")]
+        public int? RerankCandidates { get; init; }
+
+        [CommandOption("--evidence-floor <E>")]
+        [Description("Override: lexical evidence counted as none (see RetrievalOptions.EvidenceFloor).")]
+        public double? EvidenceFloor { get; init; }
+
+        [CommandOption("--evidence-ceiling <E>")]
+        [Description("Override: lexical evidence counted in full (see RetrievalOptions.EvidenceCeiling).")]
+        public double? EvidenceCeiling { get; init; }
+
         [CommandOption("--pack-tokens <N>")]
         [Description("Override: the chunker's packing budget (see ChunkingOptions.PackTokens).")]
         public int? PackTokens { get; init; }
@@ -111,7 +127,7 @@ internal sealed class EvalSuiteCommand : AsyncCommand<EvalSuiteCommand.Settings>
 
         var defaults = new IngestionOptions().Chunking.PackTokens;
         configurations.Add(new Configuration(
-            settings.Fusion is null && settings.DenseWeight is null && settings.KeywordWeight is null && settings.Adaptive is null && settings.AdaptiveExponent is null && settings.PackTokens is null ? "new default" : "new, overridden",
+            settings.Fusion is null && settings.DenseWeight is null && settings.KeywordWeight is null && settings.Adaptive is null && settings.AdaptiveExponent is null && settings.EvidenceFloor is null && settings.EvidenceCeiling is null && settings.Rerank is null && settings.RerankCandidates is null && settings.PackTokens is null ? "new default" : "new, overridden",
             i => i.Chunking.PackTokens = settings.PackTokens ?? i.Chunking.PackTokens,
             r =>
             {
@@ -120,6 +136,10 @@ internal sealed class EvalSuiteCommand : AsyncCommand<EvalSuiteCommand.Settings>
                 r.KeywordWeight = settings.KeywordWeight ?? r.KeywordWeight;
                 r.AdaptiveKeywordWeight = settings.Adaptive ?? r.AdaptiveKeywordWeight;
                 r.AdaptiveExponent = settings.AdaptiveExponent ?? r.AdaptiveExponent;
+                r.EvidenceFloor = settings.EvidenceFloor ?? r.EvidenceFloor;
+                r.EvidenceCeiling = settings.EvidenceCeiling ?? r.EvidenceCeiling;
+                r.Rerank = settings.Rerank ?? r.Rerank;
+                r.RerankCandidates = settings.RerankCandidates ?? r.RerankCandidates;
             },
             a => a.ExtractiveSentences = settings.ExtractiveSentences ?? a.ExtractiveSentences,
             settings.PackTokens ?? defaults));

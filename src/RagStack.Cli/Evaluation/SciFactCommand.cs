@@ -33,8 +33,9 @@ internal sealed class SciFactCommand : AsyncCommand<SciFactCommand.Settings>
         public string Split { get; init; } = "test";
 
         [CommandOption("--embedding-model <MODEL>")]
-        [DefaultValue(EmbeddingModelKind.ArcticXs)]
-        public EmbeddingModelKind EmbeddingModel { get; init; } = EmbeddingModelKind.ArcticXs;
+        [Description("ArcticXs (int8, the default), ArcticXs-fp32, MiniLM, MiniLM-fp32, ….")]
+        [DefaultValue(typeof(EmbeddingVariant), "ArcticXs-int8")]
+        public EmbeddingVariant EmbeddingModel { get; init; } = EmbeddingVariant.Default;
 
         [CommandOption("--chunk-tokens <N>")]
         [Description("Chunk budget in tokens. Default: 470 (whole abstracts in the model's window).")]
@@ -70,6 +71,14 @@ internal sealed class SciFactCommand : AsyncCommand<SciFactCommand.Settings>
         [Description("The power the lexical evidence is raised to before it scales the keyword weight; 0 turns adaptation off.")]
         public double? AdaptiveExponent { get; init; }
 
+        [CommandOption("--evidence-floor <E>")]
+        [Description("Lexical evidence counted as none (see RetrievalOptions.EvidenceFloor).")]
+        public double? EvidenceFloor { get; init; }
+
+        [CommandOption("--evidence-ceiling <E>")]
+        [Description("Lexical evidence counted in full (see RetrievalOptions.EvidenceCeiling).")]
+        public double? EvidenceCeiling { get; init; }
+
         [CommandOption("--candidates <N>")]
         public int? Candidates { get; init; }
 
@@ -100,7 +109,7 @@ internal sealed class SciFactCommand : AsyncCommand<SciFactCommand.Settings>
         var dataset = SciFactDataset.Load(settings.Data);
         var claims = (settings.Split == "test" ? dataset.Test : dataset.Train).Take(settings.Limit ?? int.MaxValue).ToList();
         var path = Path.Combine(settings.ResolveDataDir(), "benchmarks", $"scifact-{settings.EmbeddingModel}-c{settings.ChunkTokens}".ToLowerInvariant());
-        var folder = DataFolder.Open(path, settings.EmbeddingModel);
+        var folder = DataFolder.Open(path, settings.EmbeddingModel.Model, settings.EmbeddingModel.Precision);
         await using var services = CliServices.Build(
             folder,
             ingestion => ingestion.Chunking.MaxTokens = settings.ChunkTokens,
@@ -112,6 +121,8 @@ internal sealed class SciFactCommand : AsyncCommand<SciFactCommand.Settings>
                 retrieval.Fusion = settings.Fusion ?? retrieval.Fusion;
                 retrieval.Candidates = settings.Candidates ?? retrieval.Candidates;
                 retrieval.AdaptiveExponent = settings.AdaptiveExponent ?? retrieval.AdaptiveExponent;
+                retrieval.EvidenceFloor = settings.EvidenceFloor ?? retrieval.EvidenceFloor;
+                retrieval.EvidenceCeiling = settings.EvidenceCeiling ?? retrieval.EvidenceCeiling;
             },
             store =>
             {
@@ -168,7 +179,7 @@ internal sealed class SciFactCommand : AsyncCommand<SciFactCommand.Settings>
         ("FTS5 + ArcticXs, RRF k=60", 0.710, "measured here before"),
     ];
 
-    private static string Name(SearchMode mode, EmbeddingModelKind model) => mode switch
+    private static string Name(SearchMode mode, EmbeddingVariant model) => mode switch
     {
         SearchMode.Hybrid => $"RagStack hybrid (BM25 + {model})",
         SearchMode.Keyword => "RagStack BM25 only",

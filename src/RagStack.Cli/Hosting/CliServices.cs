@@ -38,7 +38,8 @@ internal static class CliServices
         var configuration = settings is null ? CliConfiguration.Load(folder) : new ConfigurationBuilder().AddConfiguration(CliConfiguration.Load(folder)).AddInMemoryCollection(settings).Build();
         var rag = services.AddRagStack(configuration)
             .AddConfiguredStore(store)
-            .AddOnnxEmbeddings();
+            .AddOnnxEmbeddings()
+            .AddOnnxReranker();
         if (ingestion is not null)
         {
             services.Configure(ingestion);

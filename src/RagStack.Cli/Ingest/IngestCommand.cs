@@ -27,8 +27,8 @@ internal sealed class IngestCommand : AsyncCommand<IngestCommand.Settings>
         public string[] PdfPasswords { get; init; } = [];
 
         [CommandOption("--embedding-model <MODEL>")]
-        [Description("ArcticXs (default) or MiniLM; fixed for a data folder on its first ingest.")]
-        public EmbeddingModelKind? EmbeddingModel { get; init; }
+        [Description("ArcticXs (default), MiniLM or ArcticXsMiniLM, each -int8 (the default) or -fp32 (ArcticXs-fp32); fixed for a data folder on its first ingest.")]
+        public EmbeddingVariant? EmbeddingModel { get; init; }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -45,7 +45,7 @@ internal sealed class IngestCommand : AsyncCommand<IngestCommand.Settings>
             return 2;
         }
 
-        var folder = DataFolder.Open(settings.ResolveDataDir(), settings.EmbeddingModel);
+        var folder = DataFolder.Open(settings.ResolveDataDir(), settings.EmbeddingModel?.Model, settings.EmbeddingModel?.Precision);
         await using var services = CliServices.Build(folder);
         var ingestor = services.GetRequiredService<IDocumentIngestor>();
         var requests = files.Select(f => new IngestRequest

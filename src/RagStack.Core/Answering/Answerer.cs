@@ -185,7 +185,8 @@ internal sealed partial class Answerer : IAnswerer
                 $"No retrieved source fits the generator's {packed.ContextLength}-token window beside the question ({packed.PromptTokens} tokens) and the answer's reserve ({packed.OutputTokens}). Use a model with a larger context or a shorter question.");
         }
 
-        using var generate = RagStackTelemetry.ActivitySource.StartActivity("generate");
+        // A yield above handed Activity.Current back to the caller's; the ask span is named as the parent.
+        using var generate = RagStackTelemetry.ActivitySource.StartActivity("generate", System.Diagnostics.ActivityKind.Internal, activity?.Context ?? default);
         generate?.SetTag("ragstack.sources", packed.Sources.Count);
         generate?.SetTag("ragstack.prompt_tokens", packed.PromptTokens);
         generate?.SetTag("ragstack.context_length", packed.ContextLength);

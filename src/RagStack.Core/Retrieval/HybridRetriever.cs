@@ -20,13 +20,20 @@ internal sealed class HybridRetriever : IRetriever
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddings;
     private readonly RetrievalOptions _options;
     private readonly TimeProvider _time;
+    private readonly IReranker? _reranker;
 
-    public HybridRetriever(IChunkStore store, IEmbeddingGenerator<string, Embedding<float>> embeddings, IOptions<RetrievalOptions> options, TimeProvider time)
+    public HybridRetriever(IChunkStore store, IEmbeddingGenerator<string, Embedding<float>> embeddings, IOptions<RetrievalOptions> options, TimeProvider time, IEnumerable<IReranker> rerankers)
     {
         _store = store;
         _embeddings = embeddings;
         _options = options.Value;
         _time = time;
+        if (_options.Rerank != RerankMethod.None)
+        {
+            _reranker = rerankers.LastOrDefault(r => r.Method == _options.Rerank) ?? throw new InvalidOperationException(
+                $"{RetrievalOptions.Section}:{nameof(RetrievalOptions.Rerank)} is {_options.Rerank}, but no reranker of that kind is composed" +
+                (_options.Rerank == RerankMethod.CrossEncoder ? " (add it with AddOnnxReranker and set RagStack:CrossEncoder:Path)." : "."));
+        }
     }
 
     public async Task<IReadOnlyList<SearchResult>> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
@@ -92,21 +99,56 @@ internal sealed class HybridRetriever : IRetriever
                 var keyword = Task.Run(() => _store.KeywordSearchAsync(request.Query, filter, candidates, cancellationToken), cancellationToken);
                 IReadOnlyList<IReadOnlyList<ScoredChunk>> rankings = [await dense, await keyword];
                 var keywordWeight = _options.AdaptiveKeywordWeight
-                    ? _options.KeywordWeight * Math.Pow(LexicalEvidence.Of(request.Query, rankings[1]), _options.AdaptiveExponent)
+                    ? _options.KeywordWeight * LexicalEvidence.KeywordShare(_options, LexicalEvidence.Of(request.Query, rankings[1]))
                     : _options.KeywordWeight;
                 double[] weights = [_options.DenseWeight, keywordWeight];
+                var fused = _reranker is null ? request.Top : Math.Max(request.Top, _options.RerankCandidates);
                 ranked = _options.Fusion switch
                 {
-                    FusionMethod.Convex => ConvexScoreFusion.Fuse(rankings, weights, request.Top),
-                    FusionMethod.DistributionBased => DistributionScoreFusion.Fuse(rankings, weights, request.Top),
-                    _ => ReciprocalRankFusion.Fuse(rankings, weights, request.Top, _options.FusionK),
+                    FusionMethod.Convex => ConvexScoreFusion.Fuse(rankings, weights, fused),
+                    FusionMethod.DistributionBased => DistributionScoreFusion.Fuse(rankings, weights, fused),
+                    _ => ReciprocalRankFusion.Fuse(rankings, weights, fused, _options.FusionK),
                 };
+                if (_reranker is not null)
+                {
+                    ranked = await RerankAsync(_reranker, request, vector, ranked, cancellationToken);
+                }
+
                 break;
             default:
                 throw new UnreachableException($"Unknown search mode {request.Mode}.");
         }
 
         return ranked.Select(r => new SearchResult(r.Chunk, r.Score, CitationOf(r.Chunk))).ToList();
+    }
+
+    /// <summary>
+    /// The fused candidates in the reranker's order, cut to the request's top; each carries the reranker's score. Candidates
+    /// beyond <see cref="RetrievalOptions.RerankCandidates"/> are not scored and stay below, in fused order.
+    /// </summary>
+    private async Task<IReadOnlyList<ScoredChunk>> RerankAsync(IReranker reranker, SearchRequest request, ReadOnlyMemory<float> vector, IReadOnlyList<ScoredChunk> fused, CancellationToken cancellationToken)
+    {
+        var scored = fused.Take(_options.RerankCandidates).ToList();
+        if (scored.Count == 0)
+        {
+            return fused;
+        }
+
+        using var activity = RagStackTelemetry.ActivitySource.StartActivity("rerank");
+        activity?.SetTag("ragstack.rerank", reranker.Method.ToString());
+        activity?.SetTag("ragstack.candidates", scored.Count);
+        var scores = await reranker.ScoreAsync(new RerankRequest(request.Query, vector, scored.Select(s => s.Chunk).ToList()), cancellationToken);
+        if (scores.Count != scored.Count)
+        {
+            throw new InvalidOperationException($"The {reranker.Method} reranker gave {scores.Count} scores for {scored.Count} candidates.");
+        }
+
+        var floor = scores.Min();
+        return scored.Select((s, i) => new ScoredChunk(s.Chunk, scores[i]))
+            .OrderByDescending(s => s.Score)
+            .Concat(fused.Skip(scored.Count).Select(s => s with { Score = floor }))
+            .Take(request.Top)
+            .ToList();
     }
 
     /// <summary>A chunk's own citation: its document, page, section and span.</summary>

@@ -17,4 +17,18 @@ internal static class LexicalEvidence
         var best = keywordRanking[0].Chunk;
         return ContentWords.Overlap(query, $"{best.DocumentName}\n{best.Text}");
     }
+
+    /// <summary>
+    /// The share of <see cref="RetrievalOptions.KeywordWeight"/> that a query with this lexical evidence keeps: 0 up to
+    /// <see cref="RetrievalOptions.EvidenceFloor"/>, 1 from <see cref="RetrievalOptions.EvidenceCeiling"/>, a straight
+    /// ramp between, raised to <see cref="RetrievalOptions.AdaptiveExponent"/>.
+    /// </summary>
+    public static double KeywordShare(RetrievalOptions options, double evidence)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var ramp = options.EvidenceCeiling > options.EvidenceFloor
+            ? Math.Clamp((evidence - options.EvidenceFloor) / (options.EvidenceCeiling - options.EvidenceFloor), 0, 1)
+            : evidence >= options.EvidenceCeiling ? 1 : 0;
+        return Math.Pow(ramp, options.AdaptiveExponent);
+    }
 }

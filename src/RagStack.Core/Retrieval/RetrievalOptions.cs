@@ -23,7 +23,7 @@ public sealed class RetrievalOptions
     public int Candidates { get; set; } = 50;
 
     /// <summary>
-    /// Weight of the dense ranking in fusion. The defaults (0.5 / 0.5, convex, adaptive with exponent 2) were chosen on the
+    /// Weight of the dense ranking in fusion. The defaults (0.5 / 0.5, convex, adaptive with the evidence ramp 0.3–0.5) were chosen on the
     /// dev split of corpora/quenby-island, on corpora/genai-engineering and on SciFact train; docs/notes/NOTES-issue-14.md has the rest.
     /// </summary>
     public double DenseWeight { get; set; } = 0.5;
@@ -48,5 +48,23 @@ public sealed class RetrievalOptions
     /// The power the lexical evidence is raised to before it scales the keyword weight: above 1, a query that shares a
     /// few incidental words with the text (a paraphrase) loses BM25's vote faster than one that quotes it.
     /// </summary>
-    public double AdaptiveExponent { get; set; } = 2;
+    public double AdaptiveExponent { get; set; } = 1;
+
+    /// <summary>
+    /// Lexical evidence at or below this share of the query's words counts as none: BM25 loses its vote. Questions in the
+    /// user's own words share a few incidental words with their passage (0.1–0.3), which should not buy BM25 a say.
+    /// </summary>
+    public double EvidenceFloor { get; set; } = 0.3;
+
+    /// <summary>
+    /// The reranker that re-orders hybrid retrieval's best <see cref="RerankCandidates"/> after fusion. Off by default: on
+    /// the evaluation sets neither built-in nor absent cross-encoder paid for its latency (docs/notes/NOTES-issue-14.md).
+    /// </summary>
+    public RerankMethod Rerank { get; set; } = RerankMethod.None;
+
+    /// <summary>How many fused candidates the reranker scores; the rest keep their fused order below them.</summary>
+    public int RerankCandidates { get; set; } = 20;
+
+    /// <summary>Lexical evidence at or above this share counts in full: BM25 keeps its whole <see cref="KeywordWeight"/>.</summary>
+    public double EvidenceCeiling { get; set; } = 0.5;
 }

@@ -30,7 +30,7 @@ internal static class SyntheticLlama
             .SetMetadata("llama.rope.dimension_count", GgufValue.Of((uint)spec.HeadDimension))
             .SetMetadata("llama.attention.layer_norm_rms_epsilon", GgufValue.Of(1e-5f));
 
-        var vocabularySize = spec.VocabularyPath is null ? AddBuiltInVocabulary(writer, spec.ControlTokens) : CopyVocabulary(writer, spec.VocabularyPath);
+        var vocabularySize = spec.VocabularyPath is null ? AddBuiltInVocabulary(writer, spec.ControlTokens) : GgufVocabulary.Copy(writer, spec.VocabularyPath);
         writer.SetMetadata("llama.vocab_size", GgufValue.Of((uint)vocabularySize));
         if (spec.ChatTemplate is not null)
         {
@@ -60,25 +60,6 @@ internal static class SyntheticLlama
         }
 
         writer.Write(path);
-    }
-
-    private static int CopyVocabulary(GgufWriter writer, string vocabularyPath)
-    {
-        var vocabulary = GgufFile.Read(vocabularyPath);
-        if (!vocabulary.Metadata.TryGetValue("tokenizer.ggml.tokens", out var tokens) || tokens.ElementType != GgufValueType.String || tokens.Count == 0)
-        {
-            throw new GgufFormatException(vocabularyPath, "has no tokenizer.ggml.tokens string array to copy a vocabulary from");
-        }
-
-        foreach (var (key, value) in vocabulary.Metadata)
-        {
-            if (key.StartsWith("tokenizer.", StringComparison.Ordinal))
-            {
-                writer.SetMetadata(key, value);
-            }
-        }
-
-        return tokens.Count;
     }
 
     private static int AddBuiltInVocabulary(GgufWriter writer, IReadOnlyList<string> controlTokens)

@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using Microsoft.Extensions.AI;
 using Microsoft.ML.OnnxRuntime;
 using RagStack.Embeddings;
+using RagStack.Onnx.Quantization;
 
 namespace RagStack.Onnx;
 
@@ -29,7 +30,7 @@ internal sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     {
         ArgumentNullException.ThrowIfNull(options);
         _card = EmbeddingModelCard.For(options.Model);
-        _batchSize = options.BatchSize;
+        _batchSize = options.EffectiveBatchSize;
         using (var vocabulary = new StreamReader(_card.OpenResource("vocab.txt")))
         {
             _tokenizer = WordPieceTokenizer.Load(vocabulary);
@@ -55,7 +56,8 @@ internal sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         _sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         try
         {
-            _session = new InferenceSession(_card.ReadResource("model.onnx"), _sessionOptions);
+            var model = _card.ReadResource("model.onnx");
+            _session = new InferenceSession(options.Precision == EmbeddingPrecision.Int8 ? DynamicInt8Quantizer.Quantize(model) : model, _sessionOptions);
         }
         catch
         {
@@ -63,6 +65,8 @@ internal sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             throw;
         }
 
+        // Both precisions keep the published model's id: clients of /v1/embeddings name the model, not its arithmetic. The
+        // data folder records the precision, which is where mixing is refused.
         Metadata = new EmbeddingGeneratorMetadata(ProviderName, providerUri: null, _card.ModelId, EmbeddingModelCard.Dimensions);
     }
 

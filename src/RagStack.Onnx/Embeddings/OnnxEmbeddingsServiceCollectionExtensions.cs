@@ -13,21 +13,26 @@ public static class OnnxEmbeddingsServiceCollectionExtensions
     /// <summary>
     /// Adds one <see cref="OnnxEmbeddingModel"/>, loaded on first use, as the <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>
     /// and the <see cref="ITokenCounter"/>. Settings come from <c>RagStack:Embeddings</c>, then <paramref name="configure"/>;
-    /// with <see cref="OnnxEmbeddingOptions.UseDataFolder"/> (the default) the model is the one the data folder recorded,
-    /// and a new folder records the configured one, so a folder's vectors all come from one model.
+    /// with <see cref="OnnxEmbeddingOptions.UseDataFolder"/> (the default) the model and precision are the ones the data
+    /// folder recorded, and a new folder records the configured ones, so a folder's vectors all come from one variant.
     /// </summary>
     public static IRagStackBuilder AddOnnxEmbeddings(this IRagStackBuilder builder, Action<OnnxEmbeddingOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var folder = RagStackDataDirectory.Resolve(builder.Configuration[RagStackSections.DataDirectory]);
-        var modelConfigured = builder.Configuration.GetSection(OnnxEmbeddingOptions.Section)[nameof(OnnxEmbeddingOptions.Model)] is not null;
+        var section = builder.Configuration.GetSection(OnnxEmbeddingOptions.Section);
+        var modelConfigured = section[nameof(OnnxEmbeddingOptions.Model)] is not null;
+        var precisionConfigured = section[nameof(OnnxEmbeddingOptions.Precision)] is not null;
         builder.BindRagStackOptions(OnnxEmbeddingOptions.Section, configure).PostConfigure(o =>
         {
             if (o.UseDataFolder)
             {
-                // A model named in configuration must be the folder's; otherwise a new folder records ours and an old one keeps its own.
+                // A model or precision named in configuration must be the folder's; otherwise a new folder records ours and an
+                // old one keeps its own.
                 var isNew = !File.Exists(Path.Combine(folder, RagStackDataDirectory.SettingsFileName));
-                o.Model = DataFolder.Open(folder, modelConfigured || isNew ? o.Model : null).EmbeddingModel;
+                var opened = DataFolder.Open(folder, modelConfigured || isNew ? o.Model : null, precisionConfigured || isNew ? o.Precision : null);
+                o.Model = opened.EmbeddingModel;
+                o.Precision = opened.EmbeddingPrecision;
             }
         });
         var services = builder.Services;

@@ -49,7 +49,7 @@ public sealed class RagStackBuilderTests : IDisposable
     }
 
     [Theory]
-    [InlineData("RagStack:Retrieval:Candidate", "RagStack:Retrieval:Candidate is not a setting; RagStack:Retrieval has AdaptiveExponent, AdaptiveKeywordWeight, Candidates, DenseWeight, Fusion, FusionK, KeywordWeight.")]
+    [InlineData("RagStack:Retrieval:Candidate", "RagStack:Retrieval:Candidate is not a setting; RagStack:Retrieval has AdaptiveExponent, AdaptiveKeywordWeight, Candidates, DenseWeight, EvidenceCeiling, EvidenceFloor, Fusion, FusionK, KeywordWeight, Rerank, RerankCandidates.")]
     [InlineData("RagStack:Ingestion:Chunking:MaxToken", "RagStack:Ingestion:Chunking:MaxToken is not a setting; RagStack:Ingestion:Chunking has HeaderTokens, MaxTokens, OverlapTokens, PackTokens.")]
     [InlineData("RagStack:Domains:legal:Adaptor", "RagStack:Domains:legal:Adaptor is not a setting; RagStack:Domains:legal has Adapter, AdapterScale, Index, SystemPrompt.")]
     public void A_misspelt_setting_inside_a_section_is_refused_naming_it_and_what_exists_there(string key, string message)
@@ -85,6 +85,16 @@ public sealed class RagStackBuilderTests : IDisposable
         var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<RetrievalOptions>>().Value);
 
         Assert.Equal("RagStack:Retrieval:Candidates is 0; it must be at least 1.", Assert.Single(error.Failures));
+    }
+
+    [Fact]
+    public void An_evidence_floor_above_its_ceiling_is_refused_naming_both()
+    {
+        using var services = Compose(("RagStack:Retrieval:EvidenceFloor", "0.6"), ("RagStack:Retrieval:EvidenceCeiling", "0.5"));
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<RetrievalOptions>>().Value);
+
+        Assert.Equal("RagStack:Retrieval: EvidenceFloor (0.6) may not be above EvidenceCeiling (0.5).", Assert.Single(error.Failures));
     }
 
     [Fact]

@@ -29,4 +29,32 @@ public sealed class ContentWordsTests
         Assert.Equal(0.75, LexicalEvidence.Of("booked ferry tickets office", [new ScoredChunk(best, 3)]), 12);
         Assert.Equal(0.0, LexicalEvidence.Of("booked ferry", []), 12);
     }
+
+    [Theory]
+    [InlineData(0.0, 0.0)]
+    [InlineData(0.25, 0.0)]
+    [InlineData(0.3, 0.0)]
+    [InlineData(0.4, 0.5)]
+    [InlineData(0.5, 1.0)]
+    [InlineData(0.9, 1.0)]
+    public void The_keyword_share_is_none_up_to_the_floor_full_from_the_ceiling_and_a_ramp_between(double evidence, double share)
+    {
+        Assert.Equal(share, LexicalEvidence.KeywordShare(new RetrievalOptions { EvidenceFloor = 0.3, EvidenceCeiling = 0.5, AdaptiveExponent = 1 }, evidence), 12);
+    }
+
+    [Fact]
+    public void With_no_floor_and_a_full_ceiling_the_keyword_share_is_the_evidence_raised_to_the_exponent()
+    {
+        var options = new RetrievalOptions { EvidenceFloor = 0, EvidenceCeiling = 1, AdaptiveExponent = 2 };
+
+        Assert.Equal(0.36, LexicalEvidence.KeywordShare(options, 0.6), 12);
+    }
+
+    [Fact]
+    public void A_floor_equal_to_the_ceiling_is_a_step()
+    {
+        var options = new RetrievalOptions { EvidenceFloor = 0.4, EvidenceCeiling = 0.4 };
+
+        Assert.Equal((0.0, 1.0), (LexicalEvidence.KeywordShare(options, 0.39), LexicalEvidence.KeywordShare(options, 0.4)));
+    }
 }

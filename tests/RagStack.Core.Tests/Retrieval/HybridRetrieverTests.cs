@@ -1,4 +1,5 @@
 using Xunit;
+using Microsoft.Extensions.DependencyInjection;
 using RagStack.Core.Tests.Support;
 using RagStack.Ingestion;
 using RagStack.Retrieval;
@@ -7,9 +8,9 @@ namespace RagStack.Core.Tests.Retrieval;
 
 public sealed class HybridRetrieverTests
 {
-    private static async Task<PipelineFixture> CorpusAsync()
+    private static async Task<PipelineFixture> CorpusAsync(Action<IRagStackBuilder>? compose = null)
     {
-        var fixture = PipelineFixture.Create();
+        var fixture = PipelineFixture.Create(compose: compose);
         var requests = new[]
         {
             PipelineFixture.Text("lora.md", "# LoRA\n\nLoRA trains two low-rank matrices per projection; at rank 8 a 4096-wide projection trains 65,536 parameters.", tags: "training"),
@@ -121,5 +122,67 @@ public sealed class HybridRetrieverTests
 
         Assert.Contains("an index name is", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public async Task The_chosen_reranker_orders_the_fused_candidates_and_the_top_is_cut_after_it()
+    {
+        await using var fixture = await CorpusAsync(rag =>
+        {
+            rag.Services.AddSingleton<IReranker>(new FakeReranker(RerankMethod.Sentences, c => c.DocumentName == "diffusion.md" ? 9 : 1));
+            rag.Services.Configure<RetrievalOptions>(o => o.Rerank = RerankMethod.Sentences);
+        });
+
+        var results = await fixture.Retriever.SearchAsync(new SearchRequest { Query = "how many parameters does LoRA train", Top = 2 });
+
+        Assert.Equal(2, results.Count);
+        Assert.Equal(("diffusion.md", 9.0), (results[0].Citation.DocumentName, results[0].Score));
+        Assert.Equal(1.0, results[1].Score);
+    }
+
+    [Fact]
+    public async Task Candidates_beyond_the_reranked_ones_keep_their_fused_order_below_them()
+    {
+        var fake = new FakeReranker(RerankMethod.Sentences, c => c.DocumentName == "lora.md" ? 0 : 5);
+        await using var fixture = await CorpusAsync(rag =>
+        {
+            rag.Services.AddSingleton<IReranker>(fake);
+            rag.Services.Configure<RetrievalOptions>(o => (o.Rerank, o.RerankCandidates) = (RerankMethod.Sentences, 1));
+        });
+
+        var results = await fixture.Retriever.SearchAsync(new SearchRequest { Query = "how many parameters does LoRA train", Top = 3 });
+
+        // Only the fused best (lora.md) is scored; the unscored ones follow it at its score.
+        Assert.Equal(1, fake.Scored);
+        Assert.Equal("lora.md", results[0].Citation.DocumentName);
+        Assert.Equal(3, results.Count);
+        Assert.All(results, r => Assert.Equal(0.0, r.Score));
+    }
+
+    [Fact]
+    public async Task A_reranker_that_is_not_composed_is_refused_naming_the_setting()
+    {
+        await using var fixture = await CorpusAsync(rag => rag.Services.Configure<RetrievalOptions>(o => o.Rerank = RerankMethod.CrossEncoder));
+
+        var error = Assert.Throws<InvalidOperationException>(() => fixture.Retriever);
+
+        Assert.StartsWith("RagStack:Retrieval:Rerank is CrossEncoder, but no reranker of that kind is composed (add it with AddOnnxReranker", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_built_in_reranker_scores_a_passage_by_its_best_sentence_with_the_real_model()
+    {
+        var reranker = new SentenceReranker(TestModels.Embeddings);
+        var query = "Where do the ferries leave from?";
+        var vector = (await TestModels.Embeddings.GenerateAsync([query], RagStack.Embeddings.EmbeddingPurpose.ForQueries()))[0].Vector;
+        RagStack.Chunks.ChunkRecord Chunk(string text) => new() { Id = text, DocumentId = "d", Index = "i", Tenant = "t", DocumentName = "d.md", Text = text };
+
+        var scores = await reranker.ScoreAsync(new RerankRequest(query, vector, [
+            Chunk("The town has a lighthouse and a fish market. Ferries depart from pier four every hour. The café opens at nine."),
+            Chunk("Trains to the capital run twice a day from the station on the hill."),
+        ]));
+
+        Assert.Equal(2, scores.Count);
+        Assert.True(scores[0] > scores[1], $"{scores[0]} should beat {scores[1]}");
     }
 }

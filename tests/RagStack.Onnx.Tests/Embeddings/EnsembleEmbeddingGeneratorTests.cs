@@ -18,8 +18,8 @@ public sealed class EnsembleEmbeddingGeneratorTests(LoadedModels models)
         using var ensemble = OnnxEmbeddings.Load(new OnnxEmbeddingOptions { Model = EmbeddingModelKind.ArcticXsMiniLM });
 
         var both = await ensemble.Generator.GenerateAsync([Passage, Other]);
-        var arctic = await models.Arctic.GenerateAsync([Passage, Other]);
-        var miniLm = await models.MiniLM.GenerateAsync([Passage, Other]);
+        var arctic = await models.For(EmbeddingModelKind.ArcticXs, EmbeddingPrecision.Int8).GenerateAsync([Passage, Other]);
+        var miniLm = await models.For(EmbeddingModelKind.MiniLM, EmbeddingPrecision.Int8).GenerateAsync([Passage, Other]);
 
         Assert.Equal(768, both[0].Vector.Length);
         Assert.Equal(1.0, TensorPrimitives.Norm(both[0].Vector.Span), 4);
@@ -33,7 +33,7 @@ public sealed class EnsembleEmbeddingGeneratorTests(LoadedModels models)
         using var ensemble = OnnxEmbeddings.Load(new OnnxEmbeddingOptions { Model = EmbeddingModelKind.ArcticXsMiniLM });
 
         var query = await ensemble.Generator.GenerateAsync(["what does LoRA train"], EmbeddingPurpose.ForQueries());
-        var arcticQuery = await models.Arctic.GenerateAsync(["what does LoRA train"], EmbeddingPurpose.ForQueries());
+        var arcticQuery = await models.For(EmbeddingModelKind.ArcticXs, EmbeddingPrecision.Int8).GenerateAsync(["what does LoRA train"], EmbeddingPurpose.ForQueries());
 
         // The first half is Arctic's query vector (with its instruction prefix), scaled by 1/sqrt(2).
         var firstHalf = query[0].Vector.Span[..384].ToArray();

@@ -19,11 +19,13 @@ public sealed class OnnxEmbeddingGeneratorTests(LoadedModels models)
     ];
 
     [Theory]
-    [InlineData(EmbeddingModelKind.ArcticXs)]
-    [InlineData(EmbeddingModelKind.MiniLM)]
-    public async Task Documents_match_the_packages_own_sentence_encoder(EmbeddingModelKind kind)
+    [InlineData(EmbeddingModelKind.ArcticXs, EmbeddingPrecision.Fp32, 0.999f)]
+    [InlineData(EmbeddingModelKind.MiniLM, EmbeddingPrecision.Fp32, 0.999f)]
+    [InlineData(EmbeddingModelKind.ArcticXs, EmbeddingPrecision.Int8, 0.99f)]
+    [InlineData(EmbeddingModelKind.MiniLM, EmbeddingPrecision.Int8, 0.99f)]
+    public async Task Documents_match_the_packages_own_sentence_encoder(EmbeddingModelKind kind, EmbeddingPrecision precision, float minimumCosine)
     {
-        var ours = await models.For(kind).GenerateAsync(Sentences);
+        var ours = await models.For(kind, precision).GenerateAsync(Sentences);
         float[][] theirs;
         if (kind == EmbeddingModelKind.ArcticXs)
         {
@@ -38,7 +40,8 @@ public sealed class OnnxEmbeddingGeneratorTests(LoadedModels models)
 
         for (var i = 0; i < Sentences.Length; i++)
         {
-            Assert.True(TensorPrimitives.CosineSimilarity(ours[i].Vector.Span, theirs[i]) >= 0.999f, $"sentence {i}");
+            var cosine = TensorPrimitives.CosineSimilarity(ours[i].Vector.Span, theirs[i]);
+            Assert.True(cosine >= minimumCosine, $"sentence {i}: cosine {cosine}");
         }
     }
 
@@ -98,20 +101,43 @@ public sealed class OnnxEmbeddingGeneratorTests(LoadedModels models)
     }
 
     [Theory]
-    [InlineData(EmbeddingModelKind.ArcticXs)]
-    [InlineData(EmbeddingModelKind.MiniLM)]
-    public async Task Batches_give_the_vectors_of_one_by_one_in_input_order(EmbeddingModelKind kind)
+    [InlineData(EmbeddingModelKind.ArcticXs, EmbeddingPrecision.Fp32, null)]
+    [InlineData(EmbeddingModelKind.MiniLM, EmbeddingPrecision.Fp32, null)]
+    [InlineData(EmbeddingModelKind.ArcticXs, EmbeddingPrecision.Int8, null)]
+    [InlineData(EmbeddingModelKind.MiniLM, EmbeddingPrecision.Int8, null)]
+    [InlineData(EmbeddingModelKind.MiniLM, EmbeddingPrecision.Int8, 8)]
+    public async Task Batches_give_the_vectors_of_one_by_one_in_input_order(EmbeddingModelKind kind, EmbeddingPrecision precision, int? batchSize)
     {
-        var generator = models.For(kind);
+        using var batching = batchSize is null ? null : new OnnxEmbeddingGenerator(new OnnxEmbeddingOptions { Model = kind, Precision = precision, BatchSize = batchSize });
+        var generator = batching ?? models.For(kind, precision);
         string[] inputs = [.. Sentences, "Short.", .. Sentences.Select(s => s + " " + s), "x"];
 
         var batched = await generator.GenerateAsync(inputs);
 
         Assert.Equal(inputs.Length, batched.Count);
+        var alone = new ReadOnlyMemory<float>[inputs.Length];
         for (var i = 0; i < inputs.Length; i++)
         {
-            var alone = await generator.GenerateVectorAsync(inputs[i]);
-            AssertClose(alone.Span, batched[i].Vector.Span);
+            alone[i] = await generator.GenerateVectorAsync(inputs[i]);
+        }
+
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            if (precision == EmbeddingPrecision.Fp32 || batchSize is null)
+            {
+                AssertClose(alone[i].Span, batched[i].Vector.Span);
+                continue;
+            }
+
+            // Not so with int8's default of one text a run, where batching changes nothing; at 8 a run int8 activations
+            // take one scale per product over the whole batch, padding included, so companions move a vector a little
+            // (MiniLM's one-token "x" beside long sentences by 0.022 in cosine); it stays nearest its own text.
+            var own = TensorPrimitives.CosineSimilarity(alone[i].Span, batched[i].Vector.Span);
+            Assert.True(own >= 0.97f, $"input {i}: cosine {own}");
+            for (var j = 0; j < inputs.Length; j++)
+            {
+                Assert.True(j == i || TensorPrimitives.CosineSimilarity(alone[j].Span, batched[i].Vector.Span) < own, $"input {i} is nearer input {j}");
+            }
         }
     }
 
@@ -199,11 +225,12 @@ public sealed class OnnxEmbeddingGeneratorTests(LoadedModels models)
     }
 
     [Theory]
-    [InlineData(EmbeddingModelKind.ArcticXs, "Snowflake/snowflake-arctic-embed-xs")]
-    [InlineData(EmbeddingModelKind.MiniLM, "sentence-transformers/all-MiniLM-L6-v2")]
-    public void Metadata_names_the_provider_model_and_dimensions(EmbeddingModelKind kind, string modelId)
+    [InlineData(EmbeddingModelKind.ArcticXs, EmbeddingPrecision.Fp32, "Snowflake/snowflake-arctic-embed-xs")]
+    [InlineData(EmbeddingModelKind.MiniLM, EmbeddingPrecision.Fp32, "sentence-transformers/all-MiniLM-L6-v2")]
+    [InlineData(EmbeddingModelKind.ArcticXs, EmbeddingPrecision.Int8, "Snowflake/snowflake-arctic-embed-xs")]
+    public void Metadata_names_the_provider_model_and_dimensions(EmbeddingModelKind kind, EmbeddingPrecision precision, string modelId)
     {
-        var metadata = models.For(kind).GetService<EmbeddingGeneratorMetadata>();
+        var metadata = models.For(kind, precision).GetService<EmbeddingGeneratorMetadata>();
 
         Assert.NotNull(metadata);
         Assert.Equal(("onnx", modelId, 384), (metadata.ProviderName, metadata.DefaultModelId, metadata.DefaultModelDimensions));

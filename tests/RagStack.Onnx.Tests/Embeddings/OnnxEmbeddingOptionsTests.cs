@@ -5,14 +5,29 @@ namespace RagStack.Onnx.Tests.Embeddings;
 public sealed class OnnxEmbeddingOptionsTests
 {
     [Fact]
-    public void Defaults_are_arctic_with_every_core_and_are_valid()
+    public void Defaults_are_arctic_in_int8_one_text_a_run_with_every_core_and_are_valid()
     {
         var options = new OnnxEmbeddingOptions();
 
         Assert.True(new OnnxEmbeddingOptionsValidator().Validate(null, options).Succeeded);
-        Assert.Equal(EmbeddingModelKind.ArcticXs, options.Model);
+        Assert.Equal((EmbeddingModelKind.ArcticXs, EmbeddingPrecision.Int8), (options.Model, options.Precision));
         Assert.Equal(Environment.ProcessorCount, options.IntraOpThreads);
-        Assert.InRange(options.BatchSize, 1, OnnxEmbeddingOptions.MaxBatchSize);
+        Assert.Equal(1, options.EffectiveBatchSize);
+    }
+
+    [Theory]
+    [InlineData(EmbeddingPrecision.Int8, null, 1)]
+    [InlineData(EmbeddingPrecision.Fp32, null, 8)]
+    [InlineData(EmbeddingPrecision.Int8, 4, 4)]
+    public void The_batch_size_is_the_configured_one_or_the_precisions_own(EmbeddingPrecision precision, int? configured, int expected) =>
+        Assert.Equal(expected, new OnnxEmbeddingOptions { Precision = precision, BatchSize = configured }.EffectiveBatchSize);
+
+    [Fact]
+    public void An_unknown_precision_is_rejected_naming_the_precisions()
+    {
+        var failure = Assert.Single(new OnnxEmbeddingOptionsValidator().Validate(null, new OnnxEmbeddingOptions { Precision = (EmbeddingPrecision)5 }).Failures!);
+
+        Assert.Contains("choose one of Int8, Fp32", failure, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -53,7 +53,29 @@ public sealed class OnnxEmbeddingsServiceCollectionExtensionsTests : IDisposable
 
         var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IOptions<OnnxEmbeddingOptions>>().Value);
 
-        Assert.Contains("holds vectors of MiniLM; it cannot be searched with ArcticXs", error.Message, StringComparison.Ordinal);
+        Assert.Contains("holds vectors of MiniLM-int8; it cannot be searched or extended with ArcticXs-int8", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_folder_embedded_before_int8_keeps_fp32_when_no_precision_is_configured()
+    {
+        File.WriteAllText(Path.Combine(_folder.FullName, "ragstack.json"), """{"EmbeddingModel":"MiniLM"}""");
+        using var provider = Build();
+
+        var options = provider.GetRequiredService<IOptions<OnnxEmbeddingOptions>>().Value;
+
+        Assert.Equal((EmbeddingModelKind.MiniLM, EmbeddingPrecision.Fp32), (options.Model, options.Precision));
+    }
+
+    [Fact]
+    public void A_configured_precision_other_than_the_folders_fails_naming_both()
+    {
+        DataFolder.Open(_folder.FullName, EmbeddingModelKind.ArcticXs, EmbeddingPrecision.Int8);
+        using var provider = Build(settings: ("RagStack:Embeddings:Precision", "Fp32"));
+
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IOptions<OnnxEmbeddingOptions>>().Value);
+
+        Assert.Contains("holds vectors of ArcticXs-int8; it cannot be searched or extended with ArcticXs-fp32", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -5,25 +5,33 @@ namespace RagStack.Onnx.Tests.Support;
 /// <summary>Both real models, each loaded once for the whole test run (a load takes about a second).</summary>
 public sealed class LoadedModels : IDisposable
 {
-    private readonly Lazy<OnnxEmbeddingGenerator> _arctic = new(() => new OnnxEmbeddingGenerator(new OnnxEmbeddingOptions { Model = EmbeddingModelKind.ArcticXs }));
-    private readonly Lazy<OnnxEmbeddingGenerator> _miniLm = new(() => new OnnxEmbeddingGenerator(new OnnxEmbeddingOptions { Model = EmbeddingModelKind.MiniLM }));
+    private readonly Dictionary<EmbeddingVariant, OnnxEmbeddingGenerator> _loaded = [];
 
-    internal OnnxEmbeddingGenerator Arctic => _arctic.Value;
+    /// <summary>arctic-embed-xs as published (fp32).</summary>
+    internal OnnxEmbeddingGenerator Arctic => For(EmbeddingModelKind.ArcticXs);
 
-    internal OnnxEmbeddingGenerator MiniLM => _miniLm.Value;
+    /// <summary>all-MiniLM-L6-v2 as published (fp32).</summary>
+    internal OnnxEmbeddingGenerator MiniLM => For(EmbeddingModelKind.MiniLM);
 
-    internal OnnxEmbeddingGenerator For(EmbeddingModelKind kind) => kind == EmbeddingModelKind.ArcticXs ? Arctic : MiniLM;
+    internal OnnxEmbeddingGenerator For(EmbeddingModelKind kind, EmbeddingPrecision precision = EmbeddingPrecision.Fp32)
+    {
+        var variant = new EmbeddingVariant(kind, precision);
+        lock (_loaded)
+        {
+            if (!_loaded.TryGetValue(variant, out var generator))
+            {
+                _loaded[variant] = generator = new OnnxEmbeddingGenerator(new OnnxEmbeddingOptions { Model = kind, Precision = precision });
+            }
+
+            return generator;
+        }
+    }
 
     public void Dispose()
     {
-        if (_arctic.IsValueCreated)
+        foreach (var generator in _loaded.Values)
         {
-            _arctic.Value.Dispose();
-        }
-
-        if (_miniLm.IsValueCreated)
-        {
-            _miniLm.Value.Dispose();
+            generator.Dispose();
         }
     }
 }
