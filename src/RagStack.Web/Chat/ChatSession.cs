@@ -1,6 +1,7 @@
 using RagStack.Client;
 using RagStack.Conversations;
 using RagStack.Web.Conversations;
+using RagStack.Web.Hosting;
 using RagStack.Web.Markdown;
 
 namespace RagStack.Web.Chat;
@@ -159,7 +160,7 @@ public sealed class ChatSession(IRagStackClient client, AnswerMarkup markup, Con
             }
             catch (RagStackApiException e)
             {
-                Fail(answer, e.Detail is { Length: > 0 } detail ? $"{e.Title}: {detail}" : e.Title);
+                Fail(answer, e.Describe());
                 // A conversation deleted elsewhere is the usual cause: the sidebar shows what the API holds.
                 await conversations.TouchedAsync();
                 return;
@@ -210,7 +211,7 @@ public sealed class ChatSession(IRagStackClient client, AnswerMarkup markup, Con
                 await conversations.TouchedAsync();
                 break;
             case ConversationFailed failed:
-                Fail(answer, failed.Detail is { Length: > 0 } detail ? $"{failed.Title}: {detail}" : failed.Title);
+                Fail(answer, ApiProblems.Describe(failed.Title, failed.Detail));
                 break;
         }
 

@@ -40,21 +40,6 @@ public sealed class ChatTurn
     public string? Step { get; set; }
 
     /// <summary>The sources the answer's text cites, in the order first cited.</summary>
-    public IReadOnlyList<AnswerSource> CitedSources
-    {
-        get
-        {
-            var cited = new List<AnswerSource>();
-            foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(Text, @"\[(\d{1,3})\]"))
-            {
-                var number = int.Parse(m.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture);
-                if (Sources.FirstOrDefault(s => s.Number == number) is { } source && !cited.Contains(source))
-                {
-                    cited.Add(source);
-                }
-            }
-
-            return cited;
-        }
-    }
+    public IReadOnlyList<AnswerSource> CitedSources =>
+        [.. Markdown.AnswerMarkup.CitedNumbers(Text).Select(n => Sources.FirstOrDefault(s => s.Number == n)).OfType<AnswerSource>()];
 }

@@ -1,6 +1,7 @@
 using RagStack.Documents;
 using Microsoft.AspNetCore.Components.Forms;
 using RagStack.Client;
+using RagStack.Web.Hosting;
 
 namespace RagStack.Web.Documents;
 
@@ -78,7 +79,7 @@ public sealed class PortalSession(IRagStackClient client, UploadPolicy policy) :
             }
             catch (RagStackApiException e)
             {
-                item.Refusal = e.Detail is { Length: > 0 } detail ? $"{e.Title}: {detail}" : e.Title;
+                item.Refusal = e.Describe();
             }
             catch (Exception e) when (e is HttpRequestException or IOException)
             {
@@ -146,7 +147,7 @@ public sealed class PortalSession(IRagStackClient client, UploadPolicy policy) :
         }
         catch (Exception e) when (e is RagStackApiException or HttpRequestException)
         {
-            return e is RagStackApiException { Detail: { Length: > 0 } detail } api ? $"{api.Title}: {detail}" : e.Message;
+            return e.Describe();
         }
     }
 

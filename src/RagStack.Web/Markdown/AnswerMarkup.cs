@@ -57,6 +57,10 @@ public sealed partial class AnswerMarkup
 
     private static int Number(Match marker) => int.Parse(marker.Groups[1].ValueSpan, CultureInfo.InvariantCulture);
 
+    /// <summary>The source numbers <paramref name="markdown"/> cites, in the order first cited.</summary>
+    public static IReadOnlyList<int> CitedNumbers(string markdown) =>
+        [.. CitationNumber().Matches(markdown).Select(m => int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture)).Distinct()];
+
     /// <summary>The viewer's address for a source: its document, with the cited passage's span.</summary>
     public static string ViewerHref(string? index, Citation citation)
     {
