@@ -33,14 +33,15 @@ public sealed class ApiServer : WebApplicationFactory<Program>, IAsyncLifetime
         """;
 
     private readonly string? _generatorModel;
+    private readonly int? _prefixCacheEntries;
 
     public ApiServer() => UseKestrel();
 
-    private ApiServer(string generatorModel)
-        : this() => _generatorModel = generatorModel;
+    private ApiServer(string generatorModel, int? prefixCacheEntries)
+        : this() => (_generatorModel, _prefixCacheEntries) = (generatorModel, prefixCacheEntries);
 
     /// <summary>The same service with a llama.cpp generator running <paramref name="generatorModel"/> (a GGUF file); start it with InitializeAsync.</summary>
-    public static ApiServer WithGenerator(string generatorModel) => new(generatorModel);
+    public static ApiServer WithGenerator(string generatorModel, int? prefixCacheEntries = null) => new(generatorModel, prefixCacheEntries);
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "ragstack-client-tests-" + Guid.NewGuid().ToString("N"));
 
@@ -62,6 +63,10 @@ public sealed class ApiServer : WebApplicationFactory<Program>, IAsyncLifetime
         if (_generatorModel is not null)
         {
             builder.UseSetting("RagStack:Generator:ModelPath", _generatorModel);
+            if (_prefixCacheEntries is { } entries)
+            {
+                builder.UseSetting("RagStack:Generator:PrefixCacheEntries", entries.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
         }
     }
 

@@ -30,12 +30,14 @@ public sealed class StopGenerationTests(ITestOutputHelper output)
     {
         Skip.If(SharedModels.Stories260K is null, SharedModels.Missing);
 
-        await AssertStoppingStopsDecodingAsync(SharedModels.Stories260K!, maxTokens: 200);
+        // stories260K's next-token scores are close enough that a prompt read from the prefix cache (in other batches than
+        // when read afresh) can tip greedy decoding to another word: without the cache, each answer reads the prompt afresh.
+        await AssertStoppingStopsDecodingAsync(SharedModels.Stories260K!, maxTokens: 200, prefixCacheEntries: 0);
     }
 
-    private async Task AssertStoppingStopsDecodingAsync(string model, int maxTokens)
+    private async Task AssertStoppingStopsDecodingAsync(string model, int maxTokens, int? prefixCacheEntries = null)
     {
-        var server = ApiServer.WithGenerator(model);
+        var server = ApiServer.WithGenerator(model, prefixCacheEntries);
         await ((IAsyncLifetime)server).InitializeAsync();
         try
         {

@@ -50,7 +50,11 @@ public static class RagStackClientServiceCollectionExtensions
                 Configure(client);
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
-            .RemoveAllResilienceHandlers();
+            .RemoveAllResilienceHandlers()
+            // A stream read that is stopped (the reader cancels) must close the connection at once, so the server sees the
+            // caller go and stops the model. By default the handler first drains the rest of the response for up to 2 s to
+            // keep the connection, and the model goes on writing the answer nobody reads for that long.
+            .UseSocketsHttpHandler((handler, _) => handler.MaxResponseDrainSize = 0);
 #pragma warning restore EXTEXP0001
         services.TryAddSingleton<IRagStackClient, RemoteRagStackClient>();
         return services;
