@@ -55,6 +55,16 @@ public sealed class AnswerMarkupTests
     }
 
     [Fact]
+    public void The_popover_says_how_relevant_the_source_is_when_the_api_measured_it()
+    {
+        var html = _markup.Render("Three months' notice [1].", [Lease with { Relevance = 0.8361 }], "contracts");
+        var without = _markup.Render("Three months' notice [1].", [Lease], "contracts");
+
+        Assert.Contains("Source 1, retrieved for the question, relevance 0.84", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("relevance", without, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_number_no_source_holds_and_one_inside_code_stay_text()
     {
         var html = _markup.Render("See [2] and `list[1]`:\n\n```\nx = a[1]\n```", [Lease], "contracts");

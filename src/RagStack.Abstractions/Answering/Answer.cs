@@ -21,6 +21,12 @@ public sealed record AnswerSource(int Number, Citation Citation, string Snippet)
     /// snippet; the snippet is then the passage verbatim, so <c>Citation.Start + span.Start</c> is the document offset.
     /// </summary>
     public IReadOnlyList<AnswerHighlight> Highlights { get; init; } = [];
+
+    /// <summary>
+    /// How close the source is to the question: the cosine similarity of the question and the source's best chunk under
+    /// the index's embedding model (about 0.5–0.9 for ArcticXs; higher is closer); null when no vector was at hand.
+    /// </summary>
+    public double? Relevance { get; init; }
 }
 
 /// <summary>A quoted part of a source's snippet: its first character and its length.</summary>

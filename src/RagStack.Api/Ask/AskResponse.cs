@@ -39,10 +39,10 @@ internal sealed record AskResponse(
 }
 
 /// <summary>A cited source: the number the text cites it by, its citation and the cited passage.</summary>
-internal sealed record SourceResponse(int Number, CitationResponse Citation, string Snippet)
+internal sealed record SourceResponse(int Number, CitationResponse Citation, string Snippet, double? Relevance)
 {
     public static IReadOnlyList<SourceResponse> From(IReadOnlyList<AnswerSource> sources) =>
-        [.. sources.Select(s => new SourceResponse(s.Number, CitationResponse.From(s.Citation), s.Snippet))];
+        [.. sources.Select(s => new SourceResponse(s.Number, CitationResponse.From(s.Citation), s.Snippet, s.Relevance))];
 }
 
 /// <summary>Where an answer's time went, in milliseconds.</summary>

@@ -28,10 +28,10 @@ internal sealed record AskBody(string Question, string? Index, string? Domain, i
 }
 
 /// <summary>A cited source as the API writes it.</summary>
-internal sealed record SourceBody(int Number, CitationBody Citation, string Snippet)
+internal sealed record SourceBody(int Number, CitationBody Citation, string Snippet, double? Relevance = null)
 {
     public static IReadOnlyList<AnswerSource> ToSources(IReadOnlyList<SourceBody>? sources) =>
-        [.. (sources ?? []).Select(s => new AnswerSource(s.Number, s.Citation.ToCitation(), s.Snippet))];
+        [.. (sources ?? []).Select(s => new AnswerSource(s.Number, s.Citation.ToCitation(), s.Snippet) { Relevance = s.Relevance })];
 }
 
 /// <summary>Where an answer's time went, in milliseconds.</summary>

@@ -244,7 +244,7 @@ internal sealed partial class Answerer : IAnswerer
         yield return Completed(activity, new Answer
         {
             Text = resolver.Text.Trim(),
-            Sources = resolver.Cited.Select((s, i) => new AnswerSource(i + 1, s.Citation, Snippet(s.Text, SnippetLength))).ToList(),
+            Sources = resolver.Cited.Select((s, i) => new AnswerSource(i + 1, s.Citation, Snippet(s.Text, SnippetLength)) { Relevance = SourceRelevance(vector, results, s.ChunkIds) }).ToList(),
             Kind = AnswerKind.Generated,
             Relevance = relevance,
             Index = route.Index,
@@ -278,7 +278,7 @@ internal sealed partial class Answerer : IAnswerer
             return new Answer
             {
                 Text = string.Join("\n\n", passages.Select((p, i) => $"[{i + 1}] {Snippet(p.Chunk.Text, ExtractiveLength)}")),
-                Sources = passages.Select((p, i) => new AnswerSource(i + 1, p.Citation, Snippet(p.Chunk.Text, SnippetLength))).ToList(),
+                Sources = passages.Select((p, i) => new AnswerSource(i + 1, p.Citation, Snippet(p.Chunk.Text, SnippetLength)) { Relevance = VectorRelevance(question, p.Chunk.Vector) }).ToList(),
                 Kind = AnswerKind.Extractive,
                 Relevance = relevance,
                 Notice = _options.ExtractiveNotice,
@@ -319,7 +319,7 @@ internal sealed partial class Answerer : IAnswerer
         {
             var passage = passages[n.Key];
             var highlights = chosen.Where(c => c.Sentence.Passage == n.Key).Select(c => new AnswerHighlight(c.Sentence.Start, c.Sentence.Length)).OrderBy(h => h.Start).ToList();
-            return new AnswerSource(n.Value, passage.Citation, passage.Chunk.Text) { Highlights = highlights };
+            return new AnswerSource(n.Value, passage.Citation, passage.Chunk.Text) { Highlights = highlights, Relevance = VectorRelevance(question, passage.Chunk.Vector) };
         }).ToList();
         return new Answer
         {
@@ -358,6 +358,14 @@ internal sealed partial class Answerer : IAnswerer
 
     private static double Similarity(ReadOnlyMemory<float> question, ReadOnlyMemory<float> vector) =>
         vector.Length == question.Length && !vector.IsEmpty ? TensorPrimitives.CosineSimilarity(question.Span, vector.Span) : 0;
+
+    /// <summary>The question's cosine with a chunk's vector; null when the chunk came without one of the question's size.</summary>
+    private static double? VectorRelevance(ReadOnlyMemory<float> question, ReadOnlyMemory<float> vector) =>
+        vector.Length == question.Length && !vector.IsEmpty ? TensorPrimitives.CosineSimilarity(question.Span, vector.Span) : null;
+
+    /// <summary>A packed source's relevance: the best of its retrieved chunks' (neighbours added for context have none).</summary>
+    private static double? SourceRelevance(ReadOnlyMemory<float> question, IReadOnlyList<SearchResult> results, IReadOnlyList<string> chunkIds) =>
+        results.Where(r => chunkIds.Contains(r.Chunk.Id)).Select(r => VectorRelevance(question, r.Chunk.Vector)).Max();
 
     /// <summary>A heading repeated at the top of a chunk, or a fragment of one or two words, answers nothing.</summary>
     private static bool IsProse(Chunks.ChunkRecord chunk, string sentence) =>

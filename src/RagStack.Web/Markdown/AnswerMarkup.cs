@@ -90,7 +90,8 @@ public sealed partial class AnswerMarkup
     {
         var e = (string s) => WebUtility.HtmlEncode(s);
         var snippet = source.Snippet.Length > 400 ? source.Snippet[..400] + "…" : source.Snippet;
-        var relevance = source.Highlights.Count > 0 ? "quoted in the answer" : "retrieved for the question";
+        var use = source.Highlights.Count > 0 ? "quoted in the answer" : "retrieved for the question";
+        var relevance = source.Relevance is { } r ? string.Create(CultureInfo.InvariantCulture, $"{use}, relevance {r:0.00}") : use;
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"<span class=\"cite\"><a class=\"cite-chip\" href=\"{e(ViewerHref(index, source.Citation))}\" aria-describedby=\"cite-{source.Number}-{source.Citation.Start}\">{source.Number}</a>");
         html.Append(CultureInfo.InvariantCulture, $"<span class=\"cite-pop\" role=\"tooltip\" id=\"cite-{source.Number}-{source.Citation.Start}\">");

@@ -44,6 +44,9 @@ public sealed class AnswererTests
         Assert.All(answer.Sources, s => Assert.Contains($"[{s.Number}]", answer.Text, StringComparison.Ordinal));
         Assert.Contains("ragstack models pull", answer.Notice, StringComparison.Ordinal);
         Assert.True(answer.Relevance > 0.56);
+        // Each source carries its own closeness to the question; the best one is the answer's relevance.
+        Assert.All(answer.Sources, s => Assert.InRange(s.Relevance!.Value, 0.0, answer.Relevance!.Value + 1e-9));
+        Assert.True(answer.Sources[0].Relevance > 0.56);
     }
 
     [Fact]
