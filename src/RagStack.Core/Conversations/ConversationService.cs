@@ -14,14 +14,19 @@ namespace RagStack.Conversations;
 /// turns as history. The question is stored before the answer is written, the answer when it is finished, or with what it
 /// had and why it stopped when it failed or was cancelled.
 /// </summary>
+#pragma warning disable MEAI001 // IImageGenerator is experimental in Microsoft.Extensions.AI 11
 internal sealed partial class ConversationService(
     IConversationStore store,
     IAnswerer answerer,
     QueryCondenser condenser,
     IOptions<DomainsOptions> domains,
     TimeProvider time,
-    ILogger<ConversationService> logger) : IConversations
+    ILogger<ConversationService> logger,
+    IImageGenerator? images = null) : IConversations
 {
+    /// <summary>A question that starts with this is a drawing prompt for the image generator, answered with the picture.</summary>
+    public const string ImageCommand = "/image";
+
     /// <summary>The title of a conversation created without one, until its first question names it.</summary>
     public const string DefaultTitle = "New conversation";
 
@@ -89,6 +94,16 @@ internal sealed partial class ConversationService(
     {
         var conversation = await store.GetAsync(tenant, conversationId, cancellationToken) ?? throw new ConversationNotFoundException(conversationId);
         var turn = Turn.Of(conversation, question, time.GetUtcNow());
+        if (ImagePrompt(turn.Question.Text) is { } prompt)
+        {
+            await foreach (var update in DrawAsync(tenant, conversation, turn, prompt, cancellationToken))
+            {
+                yield return update;
+            }
+
+            yield break;
+        }
+
         var index = question.Index ?? conversation.Summary.Index;
         var domain = question.Domain ?? conversation.Summary.Domain;
         var searchedFor = await condenser.CondenseAsync(turn.Question.Text, turn.History, cancellationToken);
@@ -186,6 +201,67 @@ internal sealed partial class ConversationService(
         };
         await SaveAnswerAsync(tenant, summary, message);
         yield return new ConversationCompleted(message);
+    }
+
+    /// <summary>The drawing prompt of <c>/image a red circle</c>; null for any other question.</summary>
+    internal static string? ImagePrompt(string question)
+    {
+        var text = question.Trim();
+        return text.StartsWith(ImageCommand, StringComparison.OrdinalIgnoreCase)
+            && (text.Length == ImageCommand.Length || char.IsWhiteSpace(text[ImageCommand.Length]))
+            ? text[ImageCommand.Length..].Trim()
+            : null;
+    }
+
+    /// <summary>
+    /// Answers <c>/image …</c> with a picture: the question is stored, the image generator draws the prompt, and the answer
+    /// holds the PNG as a data URI (an <see cref="ImagePart"/>), so it is kept with the conversation and shows wherever it is
+    /// read. Without an image generator, or with an empty prompt, the answer says why instead.
+    /// </summary>
+    private async IAsyncEnumerable<ConversationUpdate> DrawAsync(string tenant, Conversation conversation, Turn turn, string prompt, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var summary = conversation.Summary with
+        {
+            Title = conversation.Messages.Count == 0 && conversation.Summary.Title == DefaultTitle ? TitleFrom(turn.Question.Text) : conversation.Summary.Title,
+            UpdatedAt = time.GetUtcNow(),
+        };
+        if (!await store.AppendAsync(tenant, summary, turn.Saves, turn.RemoveFrom, cancellationToken))
+        {
+            throw new ConversationNotFoundException(conversation.Summary.Id);
+        }
+
+        yield return new ConversationQuestionSaved(turn.Question);
+        var answer = new ConversationMessage(NewId(), ConversationRole.Assistant, [new TextPart(string.Empty)], time.GetUtcNow());
+        if (prompt.Length == 0)
+        {
+            answer = answer with { Error = $"Say what to draw after {ImageCommand}, e.g. \"{ImageCommand} a green square on a yellow background\"." };
+        }
+        else if (images is null)
+        {
+            answer = answer with { Error = "No image generator is set up on this server (RagStack:Images), so nothing can be drawn." };
+        }
+        else
+        {
+            try
+            {
+                var response = await images.GenerateAsync(new ImageGenerationRequest(prompt), new ImageGenerationOptions { Count = 1, ResponseFormat = ImageGenerationResponseFormat.Data }, cancellationToken);
+                var picture = response.Contents.OfType<DataContent>().FirstOrDefault()
+                    ?? throw new InvalidOperationException("The image generator answered without a picture.");
+                answer = answer with { Parts = [new TextPart($"Drawn for: {prompt}"), new ImagePart(picture.Uri, prompt)] };
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                answer = answer with { Error = StoppedError };
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
+            {
+                answer = answer with { Error = $"The picture could not be drawn: {e.Message}" };
+            }
+        }
+
+        await SaveAnswerAsync(tenant, summary, answer);
+        cancellationToken.ThrowIfCancellationRequested();
+        yield return new ConversationCompleted(answer);
     }
 
     private ConversationMessage Message(string text, string searchedFor, DomainRoute route) =>
@@ -301,3 +377,4 @@ internal sealed partial class ConversationService(
         }
     }
 }
+#pragma warning restore MEAI001
