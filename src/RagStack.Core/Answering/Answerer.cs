@@ -356,8 +356,7 @@ internal sealed partial class Answerer : IAnswerer
         return passages;
     }
 
-    private static double Similarity(ReadOnlyMemory<float> question, ReadOnlyMemory<float> vector) =>
-        vector.Length == question.Length && !vector.IsEmpty ? TensorPrimitives.CosineSimilarity(question.Span, vector.Span) : 0;
+    private static double Similarity(ReadOnlyMemory<float> question, ReadOnlyMemory<float> vector) => VectorRelevance(question, vector) ?? 0;
 
     /// <summary>The question's cosine with a chunk's vector; null when the chunk came without one of the question's size.</summary>
     private static double? VectorRelevance(ReadOnlyMemory<float> question, ReadOnlyMemory<float> vector) =>
@@ -384,23 +383,8 @@ internal sealed partial class Answerer : IAnswerer
     /// The best cosine similarity between the question and a retrieved chunk: an absolute signal, unlike the fused score,
     /// which is scaled per query. Null when no retrieved chunk carries a vector of the question's size.
     /// </summary>
-    internal static double? Relevance(ReadOnlyMemory<float> query, IReadOnlyList<SearchResult> results)
-    {
-        double? best = null;
-        foreach (var result in results)
-        {
-            var vector = result.Chunk.Vector;
-            if (vector.Length != query.Length || vector.IsEmpty)
-            {
-                continue;
-            }
-
-            var similarity = (double)TensorPrimitives.CosineSimilarity(query.Span, vector.Span);
-            best = best is { } b ? Math.Max(b, similarity) : similarity;
-        }
-
-        return best;
-    }
+    internal static double? Relevance(ReadOnlyMemory<float> query, IReadOnlyList<SearchResult> results) =>
+        results.Select(r => VectorRelevance(query, r.Chunk.Vector)).Max();
 
     /// <summary>Whitespace collapsed, cut at a word boundary near <paramref name="length"/> characters.</summary>
     internal static string Snippet(string text, int length)

@@ -122,13 +122,7 @@ internal sealed partial class ConversationService(
         var route = DomainRoute.Resolve(request, domains.Value);
         var answers = answerer.AskStreamingAsync(request, cancellationToken);
 
-        var summary = conversation.Summary with
-        {
-            Title = conversation.Messages.Count == 0 && conversation.Summary.Title == DefaultTitle ? TitleFrom(turn.Question.Text) : conversation.Summary.Title,
-            Index = index,
-            Domain = route.Domain,
-            UpdatedAt = time.GetUtcNow(),
-        };
+        var summary = Touched(conversation, turn) with { Index = index, Domain = route.Domain };
         if (!await store.AppendAsync(tenant, summary, turn.Saves, turn.RemoveFrom, cancellationToken))
         {
             throw new ConversationNotFoundException(conversationId);
@@ -203,6 +197,13 @@ internal sealed partial class ConversationService(
         yield return new ConversationCompleted(message);
     }
 
+    /// <summary>The conversation's summary as this turn leaves it: updated now, and named by its first question if it had no name.</summary>
+    private ConversationSummary Touched(Conversation conversation, Turn turn) => conversation.Summary with
+    {
+        Title = conversation.Messages.Count == 0 && conversation.Summary.Title == DefaultTitle ? TitleFrom(turn.Question.Text) : conversation.Summary.Title,
+        UpdatedAt = time.GetUtcNow(),
+    };
+
     /// <summary>The drawing prompt of <c>/image a red circle</c>; null for any other question.</summary>
     internal static string? ImagePrompt(string question)
     {
@@ -220,11 +221,7 @@ internal sealed partial class ConversationService(
     /// </summary>
     private async IAsyncEnumerable<ConversationUpdate> DrawAsync(string tenant, Conversation conversation, Turn turn, string prompt, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var summary = conversation.Summary with
-        {
-            Title = conversation.Messages.Count == 0 && conversation.Summary.Title == DefaultTitle ? TitleFrom(turn.Question.Text) : conversation.Summary.Title,
-            UpdatedAt = time.GetUtcNow(),
-        };
+        var summary = Touched(conversation, turn);
         if (!await store.AppendAsync(tenant, summary, turn.Saves, turn.RemoveFrom, cancellationToken))
         {
             throw new ConversationNotFoundException(conversation.Summary.Id);

@@ -43,17 +43,7 @@ internal sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             throw new ArgumentException($"The query prefix is {_queryPrefixTokens} tokens; {options.Model} reads at most {MaxTokens}.", nameof(options));
         }
 
-        _sessionOptions = new SessionOptions
-        {
-            IntraOpNumThreads = options.IntraOpThreads,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
-
-        // Idle ORT threads would otherwise spin for work; on a shared, busy machine that spinning starves the threads doing
-        // the work (measured on two loaded cores: 8-13 instead of 6 paragraphs/s). Each run is long, so waking costs little.
-        _sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        _sessionOptions = OnnxSessionOptions.Create(options.IntraOpThreads);
         try
         {
             var model = _card.ReadResource("model.onnx");

@@ -70,14 +70,7 @@ internal sealed class OnnxCrossEncoder : IDisposable
             tokenizer = WordPieceTokenizer.Load(reader);
         }
 
-        var sessionOptions = new SessionOptions
-        {
-            IntraOpNumThreads = options.IntraOpThreads,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
-        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        var sessionOptions = OnnxSessionOptions.Create(options.IntraOpThreads);
         try
         {
             var session = new InferenceSession(model, sessionOptions);
