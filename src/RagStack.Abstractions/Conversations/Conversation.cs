@@ -86,6 +86,9 @@ public enum ConversationAskMode
 /// <summary>A question asked in a conversation.</summary>
 public sealed record ConversationQuestion
 {
+    /// <summary>A question that starts with this (<c>/image a red circle</c>) asks for a picture of the rest, answered with an <see cref="ImagePart"/>.</summary>
+    public const string ImageCommand = "/image";
+
     /// <summary>The question in the user's words; may be a follow-up ("and how much memory?"). Ignored by <see cref="ConversationAskMode.Regenerate"/>.</summary>
     public string? Question { get; init; }
 

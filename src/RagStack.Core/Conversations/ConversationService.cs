@@ -24,8 +24,7 @@ internal sealed partial class ConversationService(
     ILogger<ConversationService> logger,
     IImageGenerator? images = null) : IConversations
 {
-    /// <summary>A question that starts with this is a drawing prompt for the image generator, answered with the picture.</summary>
-    public const string ImageCommand = "/image";
+    private const string ImageCommand = ConversationQuestion.ImageCommand;
 
     /// <summary>The title of a conversation created without one, until its first question names it.</summary>
     public const string DefaultTitle = "New conversation";
